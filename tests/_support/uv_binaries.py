@@ -1,0 +1,81 @@
+"""Real uv release binaries for the integration tests.
+
+Each release's ``uv`` wheel is downloaded once from the package index and its ``uv`` and
+``uvx`` binaries are unpacked into a cache outside the repository
+(``$UVSHIM_TEST_CACHE`` or ``~/.cache/uvshim-tests``), under a file lock so parallel test
+processes download each release once.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from filelock import FileLock
+
+# One release per minor series, plus the releases where uv's behaviour changes for us
+# (see ../shared/design/uv-facts.md): 0.7.13/0.7.14 canonicalised the interpreter path,
+# 0.8.17/0.8.18 stopped rebuilding on --reinstall, 0.8.19 broke `uvx --no-cache`,
+# 0.13.8 added a per-entry lock.
+MATRIX: tuple[str, ...] = (
+    "0.5.0",
+    "0.6.4",
+    "0.7.13",
+    "0.7.22",
+    "0.8.17",
+    "0.8.24",
+    "0.9.30",
+    "0.10.12",
+    "0.11.33",
+    "0.12.24",
+    "0.13.9",
+)
+NEWEST = MATRIX[-1]
+SEED = ("0.6.4", "0.7.13", NEWEST)
+
+
+def test_cache_root() -> Path:
+    override = os.environ.get("UVSHIM_TEST_CACHE")
+    root = Path(override) if override else Path.home() / ".cache" / "uvshim-tests"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def uv_release(version: str) -> Path:
+    """Return the folder holding ``uv`` and ``uvx`` of this release, downloading it if needed."""
+    root = test_cache_root() / "uv"
+    target = root / version
+    if (target / "uv").is_file():
+        return target
+    root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(root / f"{version}.lock")):
+        if not (target / "uv").is_file():
+            _download_and_unpack(version, root, target)
+    return target
+
+
+def _download_and_unpack(version: str, root: Path, target: Path) -> None:
+    wheels = root / "wheels"
+    wheels.mkdir(exist_ok=True)
+    found = list(wheels.glob(f"uv-{version}-*.whl"))
+    if not found:
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+             "--only-binary=:all:", "--dest", str(wheels), f"uv=={version}"],
+            check=True,
+        )
+        found = list(wheels.glob(f"uv-{version}-*.whl"))
+    staging = root / f".{version}.partial"
+    staging.mkdir(exist_ok=True)
+    with zipfile.ZipFile(found[0]) as wheel:
+        for name in wheel.namelist():
+            base = name.rsplit("/", 1)[-1]
+            if ".data/scripts/" in name and base in {"uv", "uvx"}:
+                dest = staging / base
+                dest.write_bytes(wheel.read(name))
+                dest.chmod(dest.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    staging.rename(target)
