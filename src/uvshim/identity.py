@@ -1,0 +1,84 @@
+"""Who an interpreter is: the record, and running the probe inside the interpreter to get it."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import subprocess
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from uvshim.errors import InterpreterError
+
+PROBE_PATH = Path(__file__).with_name("_probe.py")
+PROBE_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class InterpreterIdentity:
+    """What an interpreter is, as it reports itself (fields mirror ``_probe.identity``)."""
+
+    implementation: str  # "CPython", as uv writes it into pyvenv.cfg
+    version: str  # full version, "3.12.1" or "3.13.0rc1"
+    abiflags: str
+    gil_disabled: bool
+    machine: str
+    pointer_bits: int
+    sys_executable: str
+    prefix: str
+    base_prefix: str
+    build: str  # sys.version's build string, "main, Jan  8 2024, 10:00:00"
+    compiler: str
+    purelib: str | None  # relative to an environment's root: "lib/python3.13t/site-packages"
+
+    @property
+    def minor(self) -> str:
+        return ".".join(self.version.split(".")[:2])
+
+    @property
+    def is_virtualenv(self) -> bool:
+        return self.prefix != self.base_prefix
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> InterpreterIdentity:
+        """Build from the probe's JSON; ``InterpreterError`` when a field is missing or mistyped."""
+        if not isinstance(data, dict):
+            raise InterpreterError("interpreter identity is not a JSON object")
+        try:
+            identity = cls(**data)
+        except TypeError as exc:
+            raise InterpreterError(f"interpreter identity has unexpected fields: {exc}") from None
+        _check_types(identity)
+        return identity
+
+
+def _check_types(identity: InterpreterIdentity) -> None:
+    for name, expected in (("implementation", str), ("version", str), ("abiflags", str),
+                           ("sys_executable", str), ("prefix", str), ("base_prefix", str)):
+        if not isinstance(getattr(identity, name), expected):
+            raise InterpreterError(f"interpreter identity field {name!r} is not a {expected.__name__}")
+
+
+def probe_interpreter(executable: str) -> InterpreterIdentity:
+    """Run the probe inside ``executable`` (10-20 ms) and return what it reports."""
+    start, end = f"<uvshim-{secrets.token_hex(8)}>", f"</uvshim-{secrets.token_hex(8)}>"
+    try:
+        done = subprocess.run(
+            [executable, "-I", "-S", str(PROBE_PATH), start, end],
+            capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise InterpreterError(f"cannot run {executable}: {exc}") from None
+    out = done.stdout
+    if done.returncode != 0 or start not in out or end not in out:
+        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise InterpreterError(f"{executable} did not report its identity ({detail})")
+    payload = out[out.index(start) + len(start): out.index(end)]
+    try:
+        return InterpreterIdentity.from_json(json.loads(payload))
+    except ValueError:
+        raise InterpreterError(f"{executable} printed an unreadable identity") from None

@@ -1,0 +1,60 @@
+"""Real interpreters for the integration tests, and the "image bump at the same path".
+
+A prefix is a hard-linked copy of a whole pyenv installation (instant, no disk), without its
+site-packages. Two layouts, as in ../shared/design/reproduce.md:
+
+- ``symlinked``: pyenv's own, ``bin/python`` and ``bin/python3`` are symlinks to ``python3.X``;
+- ``unversioned``: ``bin/python`` and ``bin/python3`` are real files (hard links) and
+  ``python3.X`` is gone, so the canonical executable's name carries no version.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+LAYOUTS = ("symlinked", "unversioned")
+
+
+def pyenv_versions_dir() -> Path:
+    root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    return Path(root) / "versions"
+
+
+def installed_python(minor: str) -> Path | None:
+    """The newest pyenv installation of ``minor`` ("3.12"), or None when there is none."""
+    versions = pyenv_versions_dir()
+    if not versions.is_dir():
+        return None
+    found = [p for p in versions.iterdir()
+             if p.name.startswith(minor + ".") and p.name.count(".") == 2
+             and p.name.split(".")[2].isdigit() and (p / "bin" / f"python{minor}").is_file()]
+    return max(found, key=lambda p: int(p.name.split(".")[2]), default=None)
+
+
+def make_prefix(dest: Path, minor: str, layout: str) -> Path:
+    """Fill ``dest`` with the interpreter ``minor`` in ``layout``; return ``dest/bin``."""
+    source = installed_python(minor)
+    if source is None:
+        raise LookupError(f"no Python {minor} under {pyenv_versions_dir()}")
+    subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
+    shutil.rmtree(dest / "lib" / f"python{minor}" / "site-packages")
+    (dest / "lib" / f"python{minor}" / "site-packages").mkdir()
+    bindir = dest / "bin"
+    if layout == "unversioned":
+        real = bindir / f"python{minor}"
+        for name in ("python", "python3"):
+            (bindir / name).unlink()
+            os.link(real, bindir / name)
+        real.unlink()
+    elif layout != "symlinked":
+        raise ValueError(f"unknown layout {layout!r}")
+    return bindir
+
+
+def swap_prefix(dest: Path, minor: str, layout: str) -> Path:
+    """Replace whatever interpreter is at ``dest`` by ``minor``: an image bump at one path."""
+    shutil.rmtree(dest)
+    return make_prefix(dest, minor, layout)
