@@ -59,7 +59,8 @@ def _check_types(identity: InterpreterIdentity) -> None:
     for name, expected in (("implementation", str), ("version", str), ("abiflags", str),
                            ("sys_executable", str), ("prefix", str), ("base_prefix", str)):
         if not isinstance(getattr(identity, name), expected):
-            raise InterpreterError(f"interpreter identity field {name!r} is not {expected.__name__}")
+            kind = expected.__name__
+            raise InterpreterError(f"interpreter identity field {name!r} is not {kind}")
 
 
 def probe_interpreter(executable: str) -> InterpreterIdentity:
