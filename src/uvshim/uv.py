@@ -1,0 +1,145 @@
+"""The real uv: where it is, which version it is, and which cache folder it will use."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from packaging.version import InvalidVersion, Version
+
+from uvshim.cache_key import seahash
+from uvshim.errors import UndecidableError, UvNotFoundError
+from uvshim.uv_config import is_true
+
+LAUNCHER_MARKER = b"uvshim-launcher"
+_VERSION_RE = re.compile(r"^uv(?:-tool-uvx)? (\d+\.\d+\.\d+\S*)")
+
+
+def find_real_uv(environ: Mapping[str, str]) -> str:
+    """``UVSHIM_REAL_UV``, else the first ``uv`` on PATH that is not one of our launchers.
+
+    Relative PATH entries (including the empty one, which means the current directory) are
+    never searched: a uv planted in a project folder must not run.
+    """
+    override = environ.get("UVSHIM_REAL_UV")
+    if override:
+        problem = _unusable(override)
+        if problem:
+            raise UvNotFoundError(f"UVSHIM_REAL_UV={override} {problem}")
+        return override
+    for folder in environ.get("PATH", os.defpath).split(os.pathsep):
+        if not os.path.isabs(folder):
+            continue
+        candidate = os.path.join(folder, "uv")
+        if _unusable(candidate) is None:
+            return candidate
+    raise UvNotFoundError(
+        "no real uv found on PATH (uvshim's own launchers are skipped); "
+        "install uv or set UVSHIM_REAL_UV to its path"
+    )
+
+
+def _unusable(path: str) -> str | None:
+    """Why ``path`` cannot be the real uv, or None when it can."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "does not exist"
+    if not stat.S_ISREG(st.st_mode) or not os.access(path, os.X_OK):
+        return "is not an executable file"
+    if is_launcher(path):
+        return "is a uvshim launcher, not the real uv (it would run itself)"
+    return None
+
+
+def is_launcher(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"#!") and LAUNCHER_MARKER in head
+
+
+def uv_version(uv: str, state: Path) -> Version:
+    """The version of the uv at ``uv``, cached by the binary's stat (no process when warm)."""
+    real = os.path.realpath(uv)
+    try:
+        st = os.stat(real)
+    except OSError as exc:
+        raise UvNotFoundError(f"cannot stat uv at {uv}: {exc.strerror}") from None
+    stamp = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+    entry = state / "uv-v1" / f"{seahash(os.fsencode(real)):016x}.json"
+    cached = _read_cached_version(entry, real, stamp)
+    if cached is not None:
+        return cached
+    version = _ask_version(uv)
+    _write_json(entry, {"path": real, "stat": stamp, "version": str(version)})
+    return version
+
+
+def _read_cached_version(entry: Path, real: str, stamp: list[int]) -> Version | None:
+    try:
+        data = json.loads(entry.read_bytes())
+        if data["path"] == real and data["stat"] == stamp:
+            return Version(data["version"])
+    except (OSError, ValueError, KeyError, TypeError, InvalidVersion):
+        return None
+    return None
+
+
+def _ask_version(uv: str) -> Version:
+    try:
+        done = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=30,
+                              check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise UvNotFoundError(f"cannot run {uv} --version: {exc}") from None
+    match = _VERSION_RE.match(done.stdout.strip())
+    if done.returncode != 0 or match is None:
+        printed = done.stdout.strip()[:60]
+        raise UndecidableError(f"{uv} --version printed {printed!r}, not a uv version")
+    return Version(match.group(1))
+
+
+def _write_json(entry: Path, data: dict[str, object]) -> None:
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, entry)
+    except OSError:
+        return  # a read-only state folder costs one `uv --version` next time
+
+
+def uv_cache_dir(flag: str | None, no_cache: bool, config_cache_dir: str | None,
+                 environ: Mapping[str, str], cwd: str) -> str | None:
+    """The cache folder uv will use, or None for a throw-away one (``--no-cache``).
+
+    Order from ``crates/uv-cache/src/cli.rs`` (0.5.0-0.12.5; same results from ``uv cache
+    dir`` on 0.5.0, 0.6.4 and 0.13.9): ``--no-cache``/``UV_NO_CACHE``, ``--cache-dir``,
+    ``UV_CACHE_DIR``, ``cache-dir`` in uv.toml, ``$XDG_CACHE_HOME/uv`` when absolute,
+    ``~/.cache/uv``, then ``.uv_cache`` in the working directory.
+    """
+    if no_cache or is_true(environ.get("UV_NO_CACHE")):
+        return None
+    chosen = flag or environ.get("UV_CACHE_DIR") or config_cache_dir
+    if chosen:
+        if chosen.startswith("~"):
+            # Whether uv expands "~" here has not been checked; guessing could pick another cache.
+            raise UndecidableError(f"cache folder {chosen!r} starts with '~'")
+        return os.path.join(cwd, chosen)
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, "uv")
+    home = environ.get("HOME")
+    if home:
+        return os.path.join(home, ".cache", "uv")
+    return os.path.join(cwd, ".uv_cache")
+
