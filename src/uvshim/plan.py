@@ -1,0 +1,54 @@
+"""Everything the shim works out before deciding, as one record (``explain`` prints it)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.version import Version
+
+from uvshim.argv import UvxInvocation
+from uvshim.cache_scan import bucket_dir, scan_bucket
+from uvshim.errors import UndecidableError
+from uvshim.identity_cache import identify
+from uvshim.interpreter import InterpreterChoice, choose_interpreter
+from uvshim.policy import Decision, decide
+from uvshim.uv import uv_cache_dir
+from uvshim.uv_config import load_uv_config
+
+OLDEST_KNOWN_UV = Version("0.5.0")
+
+
+@dataclass(frozen=True)
+class Plan:
+    uv_version: Version
+    cache_dir: str | None
+    choice: InterpreterChoice | None
+    bucket: str | None
+    decision: Decision | None
+    note: str  # why nothing was checked, when nothing was
+
+
+def make_plan(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
+              cwd: str, state: Path) -> Plan:
+    if uv_version < OLDEST_KNOWN_UV:
+        raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN_UV}, the oldest "
+                               "release uvshim knows")
+    config = load_uv_config(inv.config_file, inv.no_config, environ)
+    cache_dir = uv_cache_dir(inv.cache_dir, inv.no_cache, config.cache_dir, environ, cwd)
+    if cache_dir is None:
+        return Plan(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
+    choice = choose_interpreter(
+        python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
+        preference_flag=inv.python_preference, config_preference=config.python_preference,
+        environ=environ, cwd=cwd, uv_version=uv_version,
+        identify=lambda path: identify(path, state),
+    )
+    if choice is None:
+        return Plan(uv_version, cache_dir, None, None, None,
+                    "uv finds no interpreter here, so nothing cached can be reused")
+    bucket = bucket_dir(cache_dir, choice.identity, uv_version)
+    decision = decide(scan_bucket(bucket), choice.identity)
+    return Plan(uv_version, cache_dir, choice, bucket, decision, "")
+

@@ -1,0 +1,115 @@
+"""The ``uvx`` / ``uv`` hot path: parse, plan, repair if stale, exec the real uv.
+
+Fails open: whatever goes wrong in the shim's own check, the user's command still runs,
+unchanged, after one ``uvshim: warning`` line. Only a missing real uv is fatal (exit 127).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import NoReturn
+
+from packaging.version import Version
+
+from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.errors import UvNotFoundError, UvshimError
+from uvshim.execute import exec_uv
+from uvshim.paths import state_dir
+from uvshim.identity import InterpreterIdentity
+from uvshim.plan import make_plan
+from uvshim.policy import Decision
+from uvshim.repair import drop_stale
+from uvshim.uv import find_real_uv, uv_version
+from uvshim.uv_config import is_true
+
+DEFAULT_LOCK_TIMEOUT_S = 30.0
+
+
+def say(message: str) -> None:
+    sys.stderr.write(f"uvshim: {message}\n")
+
+
+def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Run ``uvx ARGS`` (mode "uvx") or ``uv ARGS`` (mode "uv") through the shim."""
+    try:
+        uv = find_real_uv(environ)
+    except UvNotFoundError as exc:
+        say(f"error: {exc}")
+        raise SystemExit(127) from None
+    prefix = [uv, "tool", "uvx"] if mode == "uvx" else [uv]
+    final = list(args)
+    if not is_true(environ.get("UVSHIM_DISABLE")):
+        final = checked_args(mode, list(args), uv, environ)
+    try:
+        exec_uv([*prefix, *final])
+    except OSError as exc:
+        say(f"error: cannot run {uv}: {exc.strerror or exc}")
+        raise SystemExit(126) from None
+
+
+def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
+    """The arguments to give uv: ``args`` itself unless a stale environment needs a flag."""
+    try:
+        return _check(mode, args, uv, environ)
+    except (UvshimError, ArgvError) as exc:
+        if is_true(environ.get("UVSHIM_STRICT")):
+            raise
+        say(f"warning: {exc}; running uv unchanged")
+    except Exception as exc:  # fail open: a bug in the shim must not stop the user's tool
+        if is_true(environ.get("UVSHIM_STRICT")):
+            raise
+        say(f"warning: internal error ({type(exc).__name__}: {exc}); running uv unchanged")
+    return args
+
+
+def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
+    state = state_dir(environ)
+    version = uv_version(uv, state)
+    inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
+    if inv is None or inv.help_or_version or inv.command is None:
+        return args
+    plan = make_plan(inv, version, environ, os.getcwd(), state)
+    if plan.choice is None or plan.bucket is None or plan.decision is None:
+        return args
+    if not plan.decision.stale:
+        return args
+    return _repair(inv, plan.bucket, plan.choice.identity, plan.decision, version, environ)
+
+
+def _repair(inv: UvxInvocation, bucket: str, identity: InterpreterIdentity, decision: Decision,
+            version: Version, environ: Mapping[str, str]) -> list[str]:
+    entries = tuple(env.entry for env in decision.stale)
+    result = drop_stale(bucket, entries, identity, version, _lock_timeout(environ))
+    reason = next(v.reason for v in decision.verdicts if v.stale)
+    tool = inv.from_spec or inv.command
+    if result.problem is None:
+        if inv.quiet == 0:
+            say(f"the cached environment for {tool} {reason}; dropped it so uv builds a fresh one")
+        return list(render(inv))
+    if result.fallback_flags:
+        flags = " ".join(result.fallback_flags)
+        say(f"warning: the cached environment for {tool} {reason}, and {result.problem}; "
+            f"running uv with {flags}")
+        return list(render(with_options(inv, result.fallback_flags)))
+    say(f"warning: the cached environment for {tool} {reason}, and {result.problem}; "
+        f"uv {version} has no flag that avoids it; running uv unchanged")
+    return list(render(inv))
+
+
+def _lock_timeout(environ: Mapping[str, str]) -> float:
+    raw = environ.get("UVSHIM_LOCK_TIMEOUT")
+    try:
+        return max(0.0, float(raw)) if raw else DEFAULT_LOCK_TIMEOUT_S
+    except ValueError:
+        say(f"warning: UVSHIM_LOCK_TIMEOUT={raw!r} is not a number of seconds; "
+            f"using {DEFAULT_LOCK_TIMEOUT_S:g}")
+        return DEFAULT_LOCK_TIMEOUT_S
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in {"uvx", "uv"}:
+        say("error: usage: python -m uvshim.run {uvx|uv} [ARGS...]")
+        raise SystemExit(2)
+    main(sys.argv[1], sys.argv[2:])
