@@ -16,8 +16,8 @@ from packaging.version import Version
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.errors import UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
-from uvshim.paths import state_dir
 from uvshim.identity import InterpreterIdentity
+from uvshim.paths import state_dir
 from uvshim.plan import make_plan
 from uvshim.policy import Decision
 from uvshim.repair import drop_stale
@@ -75,11 +75,12 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
         return args
     if not plan.decision.stale:
         return args
-    return _repair(inv, plan.bucket, plan.choice.identity, plan.decision, version, environ)
+    return _repair(inv, plan.bucket, identity=plan.choice.identity, decision=plan.decision,
+                   version=version, environ=environ)
 
 
-def _repair(inv: UvxInvocation, bucket: str, identity: InterpreterIdentity, decision: Decision,
-            version: Version, environ: Mapping[str, str]) -> list[str]:
+def _repair(inv: UvxInvocation, bucket: str, *, identity: InterpreterIdentity,
+            decision: Decision, version: Version, environ: Mapping[str, str]) -> list[str]:
     entries = tuple(env.entry for env in decision.stale)
     result = drop_stale(bucket, entries, identity, version, _lock_timeout(environ))
     reason = next(v.reason for v in decision.verdicts if v.stale)
