@@ -1,0 +1,61 @@
+"""An isolated world for one integration test, and the rule for missing interpreters.
+
+A missing interpreter skips a test on a laptop and fails it in CI (``CI=true``): there the
+integration tests must really run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from _support.interpreters import installed_python
+
+
+def require_python(minor: str) -> None:
+    if installed_python(minor) is None:
+        message = f"Python {minor} is not installed under pyenv"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}; CI must run the integration tests")
+        pytest.skip(message)
+
+
+@dataclass
+class Sandbox:
+    """One isolated world: its own uv cache, tool, python and config folders."""
+
+    root: Path
+    path_dirs: list[Path] = field(default_factory=list)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        root = self.root
+        env = {
+            "UV_CACHE_DIR": str(root / "cache"),
+            "UV_TOOL_DIR": str(root / "tools"),
+            "UV_TOOL_BIN_DIR": str(root / "tools-bin"),
+            "UV_PYTHON_INSTALL_DIR": str(root / "pythons"),
+            "UV_PYTHON_DOWNLOADS": "never",
+            "HOME": str(root / "home"),
+            "XDG_CONFIG_HOME": str(root / "config"),
+            "XDG_DATA_HOME": str(root / "data"),
+            "XDG_CACHE_HOME": str(root / "xdg-cache"),
+            "UVSHIM_CACHE_DIR": str(root / "uvshim-state"),
+            "UVSHIM_STRICT": "1",
+            "PATH": os.pathsep.join([*map(str, self.path_dirs), "/usr/bin", "/bin"]),
+        }
+        for name in ("SSL_CERT_FILE", "LANG", "TMPDIR"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+        env.update(self.extra_env)
+        return env
+
+    def run(self, argv: list[str], env: Mapping[str, str] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(argv, env=dict(env or self.env()), cwd=self.root / "work",
+                              capture_output=True, text=True, timeout=300, check=False)

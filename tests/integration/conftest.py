@@ -1,0 +1,49 @@
+"""Fixtures for tests that run real uv binaries and real interpreters.
+
+Every uv folder lives under the test's tmp_path; the tool is a wheel the tests write and
+serve with ``--find-links … --offline``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from _support.sandbox import Sandbox
+from _support.tool_wheel import build_tool_wheel
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration" in item.nodeid.replace(os.sep, "/"):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def tool_wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("wheels")
+    build_tool_wheel(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def launchers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``uvx`` and ``uv`` launchers written by ``uvshim install``, as a user would."""
+    folder = tmp_path_factory.mktemp("launchers")
+    subprocess.run([sys.executable, "-m", "uvshim", "install", "--dir", str(folder)],
+                   check=True, capture_output=True)
+    return folder
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Sandbox:
+    (tmp_path / "work").mkdir()
+    (tmp_path / "home").mkdir()
+    return Sandbox(tmp_path)
+
