@@ -41,7 +41,7 @@ def runtime_paths() -> list[str]:
 def render_launcher(name: str, python: str, paths: list[str]) -> str:
     template = _template(name)
     code = (f"import sys; sys.path[:0] = {json.dumps(paths)}; "
-            f"from uvshim.run import main; main({name!r}, sys.argv[1:])")
+            f"from uvshim.run import main; main({json.dumps(name)}, sys.argv[1:])")
     placeholder = "@CODE_UVX@" if name == "uvx" else "@CODE_UV@"
     return template.replace("@PYTHON@", shlex.quote(python)).replace(placeholder, shlex.quote(code))
 
