@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from filelock import FileLock
+from packaging.version import Version
 
 # One release per minor series, plus the releases where uv's behaviour changes for us
 # (see ../shared/design/uv-facts.md): 0.7.13/0.7.14 canonicalised the interpreter path,
@@ -79,3 +80,10 @@ def _download_and_unpack(version: str, root: Path, target: Path) -> None:
                 dest.write_bytes(wheel.read(name))
                 dest.chmod(dest.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     staging.rename(target)
+
+
+def reuses_stale_env(version: str, layout: str) -> bool:
+    """Whether bare uv reuses the 3.11 environment after the swap (uv-facts section 2.1):
+    from 0.7.14 uv hashes the canonical path, which carries the version in the symlinked
+    layout; the unversioned layout fails on every release."""
+    return layout == "unversioned" or Version(version) < Version("0.7.14")

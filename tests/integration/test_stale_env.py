@@ -13,19 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
 
 from _support.interpreters import LAYOUTS, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
-from _support.uv_binaries import MATRIX, uv_release
+from _support.uv_binaries import MATRIX, reuses_stale_env, uv_release
 
 OLD, NEW = "3.11", "3.12"
-
-
-def uv_reuses_stale_env(version: str, layout: str) -> bool:
-    """uv-facts section 2.1: from 0.7.14 uv hashes the canonical path, which carries the
-    version in the symlinked layout; the unversioned layout fails on every release."""
-    return layout == "unversioned" or Version(version) < Version("0.7.14")
 
 
 def tool_cmd(first: str, wheels: str) -> list[str]:
@@ -49,7 +42,7 @@ def test_stale_env_is_rebuilt(sandbox: Sandbox, tool_wheels: Path, launchers: Pa
 
     swap_prefix(prefix, NEW, layout)
     bare = sandbox.run(tool_cmd(str(real / "uvx"), wheels))
-    stale = uv_reuses_stale_env(version, layout)
+    stale = reuses_stale_env(version, layout)
     if stale:
         assert not bare.stdout.startswith(f"shimcheck {NEW} "), "uv no longer reuses it"
     else:
