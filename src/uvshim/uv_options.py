@@ -1,0 +1,361 @@
+"""The options uv accepts for ``uvx`` / ``uv tool run``, with the releases that accept them.
+
+Every row was measured, not read off documentation: each uv release from 0.5.0 to 0.13.9 in
+``tests/_support/uv_binaries.MATRIX``, plus the releases found by bisecting between them
+wherever the accepted options differed, was asked with clap's own errors:
+
+- ``uv tool uvx --NAME --help``: "unexpected argument" (unknown), "a value is required for
+  '--CANONICAL'" (takes a value; names the canonical option of an alias), or help (a flag);
+- ``--NAME=v --NAME=v --help``: "cannot be used multiple times" unless the option repeats;
+- ``uv --NAME tool uvx --help``: accepted before ``tool`` only if the option is global;
+- ``uv tool uvx -X --help`` for every letter and digit, for the short forms;
+- the same with ``uv tool run``.
+
+Candidate names came from every ``long``/``alias`` in ``crates/uv-cli/src/lib.rs`` at the tags
+0.5.0 … 0.12.5 (hidden options included), from each release's ``uv tool run --help``, and
+their ``no-`` twins. The environment variable twins come from the ``[env: …]`` notes of
+``uv tool run --help`` and, for hidden options, from ``env = EnvVars::…`` in that source.
+A row holds from ``since`` up to, not including, ``until``; a later change (a new short
+form, ``-q`` starting to count) starts a new row. ``tests/integration/test_option_drift.py``
+compares the table with the help of each release in the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from packaging.version import Version
+
+__all__ = [
+    "NEWEST_KNOWN",
+    "OLDEST_KNOWN",
+    "OPTIONS",
+    "Action",
+    "Level",
+    "OptionLookup",
+    "UvOption",
+    "options_for",
+]
+
+# The releases the table was measured on. Older ones are not described at all; newer ones are
+# assumed to accept what 0.13.9 accepts (an option they added is reported as unknown).
+OLDEST_KNOWN = Version("0.5.0")
+NEWEST_KNOWN = Version("0.13.9")
+
+
+class Level(Enum):
+    """Where on the command line an option stands."""
+
+    UV = "uv"  # before `tool`
+    TOOL = "tool"  # between `tool` and `run`
+    RUN = "run"  # after `uv tool run`
+    UVX = "uvx"  # after `uvx` or `uv tool uvx`
+
+
+class Action(Enum):
+    SET = "set"
+    HELP = "help"  # clap prints help and exits as soon as it sees it
+    VERSION = "version"
+
+
+_GLOBAL = frozenset(Level)
+_RUN = frozenset({Level.RUN, Level.UVX})
+
+
+@dataclass(frozen=True)
+class UvOption:
+    """One uv option, as accepted by the releases from ``since`` up to ``until``."""
+
+    name: str  # canonical long name, without dashes
+    short: str | None = None
+    aliases: tuple[str, ...] = ()  # other long names (clap aliases, all hidden)
+    takes_value: bool = False
+    # No option of `uvx` takes an optional value in any release checked: `--color` alone is
+    # "a value is required" from 0.5.0 to 0.13.9. Kept so the table can say so.
+    value_optional: bool = False
+    repeatable: bool = False  # clap Append or Count; otherwise a second use is an error
+    env: str | None = None
+    since: str = "0.5.0"
+    until: str | None = None
+    levels: frozenset[Level] = _RUN
+    hidden: bool = False  # not listed by `uv tool run --help`
+    conflicts: tuple[str, ...] = ()  # canonical names clap rejects at the same level
+    action: Action = Action.SET
+
+    def exists_in(self, version: Version) -> bool:
+        if version < Version(self.since):
+            return False
+        return self.until is None or version < Version(self.until)
+
+
+@dataclass(frozen=True)
+class OptionLookup:
+    longs: Mapping[str, UvOption]
+    shorts: Mapping[str, UvOption]
+
+
+@lru_cache(maxsize=64)
+def options_for(version: Version | None, level: Level) -> OptionLookup:
+    """The options uv ``version`` accepts at ``level``; None means the newest known table.
+
+    Before ``OLDEST_KNOWN`` nothing is known, and the lookup is empty.
+    """
+    effective = NEWEST_KNOWN if version is None or version > NEWEST_KNOWN else version
+    longs: dict[str, UvOption] = {}
+    shorts: dict[str, UvOption] = {}
+    for option in OPTIONS:
+        if level in option.levels and option.exists_in(effective):
+            for name in (option.name, *option.aliases):
+                longs[name] = option
+            if option.short is not None:
+                shorts[option.short] = option
+    return OptionLookup(longs, shorts)
+
+
+OPTIONS: tuple[UvOption, ...] = (
+    # Global options: also accepted before `tool` and between `tool` and `run`.
+    UvOption(
+        "allow-insecure-host",
+        aliases=("trusted-host",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_INSECURE_HOST",
+        levels=_GLOBAL,
+    ),
+    UvOption("allow-python-downloads", levels=_GLOBAL, hidden=True),
+    UvOption("cache-dir", takes_value=True, env="UV_CACHE_DIR", levels=_GLOBAL),
+    UvOption("color", takes_value=True, levels=_GLOBAL, conflicts=("no-color",)),
+    UvOption("config-file", takes_value=True, env="UV_CONFIG_FILE", levels=_GLOBAL),
+    UvOption("directory", takes_value=True, until="0.9.2", levels=_GLOBAL),
+    UvOption(
+        "directory",
+        takes_value=True,
+        env="UV_WORKING_DIRECTORY",
+        since="0.9.2",
+        until="0.9.14",
+        levels=_GLOBAL,
+    ),
+    UvOption("directory", takes_value=True, env="UV_WORKING_DIR", since="0.9.14", levels=_GLOBAL),
+    UvOption("help", short="h", levels=_GLOBAL, action=Action.HELP),
+    UvOption(
+        "managed-python",
+        env="UV_MANAGED_PYTHON",
+        since="0.6.8",
+        levels=_GLOBAL,
+        conflicts=("python-preference",),
+    ),
+    UvOption("native-tls", env="UV_NATIVE_TLS", until="0.11.7", levels=_GLOBAL),
+    UvOption("native-tls", env="UV_NATIVE_TLS", since="0.11.7", levels=_GLOBAL, hidden=True),
+    UvOption("no-cache", short="n", aliases=("no-cache-dir",), env="UV_NO_CACHE", levels=_GLOBAL),
+    UvOption("no-color", levels=_GLOBAL, hidden=True, conflicts=("color",)),
+    UvOption("no-config", env="UV_NO_CONFIG", levels=_GLOBAL),
+    UvOption(
+        "no-installer-metadata",
+        env="UV_NO_INSTALLER_METADATA",
+        since="0.5.7",
+        levels=_GLOBAL,
+        hidden=True,
+    ),
+    UvOption(
+        "no-managed-python",
+        env="UV_NO_MANAGED_PYTHON",
+        since="0.6.8",
+        levels=_GLOBAL,
+        conflicts=("python-preference",),
+    ),
+    UvOption("no-native-tls", levels=_GLOBAL, hidden=True),
+    UvOption("no-offline", levels=_GLOBAL, hidden=True),
+    UvOption("no-preview", levels=_GLOBAL, hidden=True),
+    UvOption("no-progress", env="UV_NO_PROGRESS", levels=_GLOBAL),
+    UvOption("no-python-downloads", env="UV_PYTHON_DOWNLOADS", levels=_GLOBAL),
+    UvOption("no-system-certs", since="0.11.7", levels=_GLOBAL, hidden=True),
+    UvOption("offline", until="0.5.9", levels=_GLOBAL),
+    UvOption("offline", env="UV_OFFLINE", since="0.5.9", levels=_GLOBAL),
+    UvOption("preview", env="UV_PREVIEW", levels=_GLOBAL, hidden=True),
+    UvOption(
+        "preview-features",
+        aliases=("preview-feature",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_PREVIEW_FEATURES",
+        since="0.8.5",
+        until="0.9.28",
+        levels=_GLOBAL,
+        hidden=True,
+    ),
+    UvOption(
+        "preview-features",
+        aliases=("preview-feature",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_PREVIEW_FEATURES",
+        since="0.11.33",
+        levels=_GLOBAL,
+        hidden=True,
+    ),
+    UvOption("project", takes_value=True, until="0.6.11", levels=_GLOBAL),
+    UvOption("project", takes_value=True, env="UV_PROJECT", since="0.6.11", levels=_GLOBAL),
+    UvOption("python-fetch", takes_value=True, levels=_GLOBAL, hidden=True),
+    UvOption(
+        "python-preference",
+        takes_value=True,
+        env="UV_PYTHON_PREFERENCE",
+        until="0.6.8",
+        levels=_GLOBAL,
+        conflicts=(
+            "managed-python",
+            "no-managed-python",
+        ),
+    ),
+    UvOption(
+        "python-preference",
+        takes_value=True,
+        env="UV_PYTHON_PREFERENCE",
+        since="0.6.8",
+        levels=_GLOBAL,
+        hidden=True,
+        conflicts=(
+            "managed-python",
+            "no-managed-python",
+        ),
+    ),
+    UvOption("quiet", short="q", until="0.6.11", levels=_GLOBAL, conflicts=("verbose",)),
+    UvOption(
+        "quiet", short="q", repeatable=True, since="0.6.11", levels=_GLOBAL, conflicts=("verbose",)
+    ),
+    UvOption("show-settings", levels=_GLOBAL, hidden=True),
+    UvOption("system-certs", env="UV_SYSTEM_CERTS", since="0.11.7", levels=_GLOBAL),
+    UvOption("verbose", short="v", repeatable=True, levels=_GLOBAL, conflicts=("quiet",)),
+    UvOption("version", short="V", until="0.7.0", levels=_GLOBAL, action=Action.VERSION),
+    # Options of `tool run` / `uvx` only.
+    UvOption("binary", hidden=True),
+    UvOption("build", hidden=True),
+    UvOption(
+        "build-constraints",
+        short="b",
+        aliases=("build-constraint",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_BUILD_CONSTRAINT",
+        since="0.6.15",
+    ),
+    UvOption("build-isolation", hidden=True),
+    UvOption("compile-bytecode", aliases=("compile",), env="UV_COMPILE_BYTECODE"),
+    UvOption(
+        "config-setting", short="C", aliases=("config-settings",), takes_value=True, repeatable=True
+    ),
+    UvOption("config-settings-package", takes_value=True, repeatable=True, since="0.8.1"),
+    UvOption(
+        "constraints",
+        short="c",
+        aliases=("constraint",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_CONSTRAINT",
+        since="0.6.5",
+    ),
+    UvOption("default-index", takes_value=True, env="UV_DEFAULT_INDEX"),
+    UvOption("env-file", takes_value=True, repeatable=True, env="UV_ENV_FILE", since="0.6.10"),
+    UvOption("exclude-newer", takes_value=True, env="UV_EXCLUDE_NEWER"),
+    UvOption("exclude-newer-package", takes_value=True, repeatable=True, since="0.8.5"),
+    UvOption("extra-index-url", takes_value=True, repeatable=True, env="UV_EXTRA_INDEX_URL"),
+    UvOption("find-links", short="f", takes_value=True, repeatable=True, env="UV_FIND_LINKS"),
+    UvOption("fork-strategy", takes_value=True, env="UV_FORK_STRATEGY", since="0.5.9"),
+    UvOption("from", takes_value=True),
+    UvOption("generate-shell-completion", takes_value=True, hidden=True),
+    UvOption("index", takes_value=True, repeatable=True, env="UV_INDEX"),
+    UvOption("index-strategy", takes_value=True, env="UV_INDEX_STRATEGY"),
+    UvOption("index-url", short="i", takes_value=True, env="UV_INDEX_URL"),
+    UvOption("isolated", until="0.8.14"),
+    UvOption("isolated", env="UV_ISOLATED", since="0.8.14"),
+    UvOption("keyring-provider", takes_value=True, env="UV_KEYRING_PROVIDER"),
+    UvOption("lfs", env="UV_GIT_LFS", since="0.9.16", until="0.9.18"),
+    UvOption("lfs", since="0.9.18"),
+    UvOption("link-mode", takes_value=True, env="UV_LINK_MODE"),
+    UvOption("no-binary", until="0.5.31"),
+    UvOption("no-binary", env="UV_NO_BINARY", since="0.5.31"),
+    UvOption("no-binary-package", takes_value=True, repeatable=True, until="0.5.31"),
+    UvOption(
+        "no-binary-package",
+        takes_value=True,
+        repeatable=True,
+        env="UV_NO_BINARY_PACKAGE",
+        since="0.5.31",
+    ),
+    UvOption("no-build", until="0.6.5"),
+    UvOption("no-build", env="UV_NO_BUILD", since="0.6.5"),
+    UvOption("no-build-isolation", env="UV_NO_BUILD_ISOLATION"),
+    UvOption("no-build-isolation-package", takes_value=True, repeatable=True),
+    UvOption("no-build-package", takes_value=True, repeatable=True, until="0.6.5"),
+    UvOption(
+        "no-build-package",
+        takes_value=True,
+        repeatable=True,
+        env="UV_NO_BUILD_PACKAGE",
+        since="0.6.5",
+    ),
+    UvOption("no-compile-bytecode", aliases=("no-compile",), hidden=True),
+    UvOption("no-env-file", env="UV_NO_ENV_FILE", since="0.6.10"),
+    UvOption("no-index"),
+    UvOption("no-refresh", hidden=True),
+    UvOption("no-reinstall", hidden=True),
+    UvOption("no-require-build-hashes", since="0.13.9"),
+    UvOption("no-sources", until="0.9.8"),
+    UvOption("no-sources", env="UV_NO_SOURCES", since="0.9.8"),
+    UvOption(
+        "no-sources-package",
+        takes_value=True,
+        repeatable=True,
+        env="UV_NO_SOURCES_PACKAGE",
+        since="0.9.26",
+    ),
+    UvOption("no-upgrade", hidden=True),
+    UvOption(
+        "overrides",
+        aliases=("override",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_OVERRIDE",
+        since="0.6.5",
+    ),
+    UvOption("pre", hidden=True),
+    UvOption("prerelease", takes_value=True, env="UV_PRERELEASE"),
+    UvOption("prerelease-package", takes_value=True, repeatable=True, since="0.13.9"),
+    UvOption(
+        "preview-features",
+        aliases=("preview-feature",),
+        takes_value=True,
+        repeatable=True,
+        env="UV_PREVIEW_FEATURES",
+        since="0.9.28",
+        until="0.11.33",
+        hidden=True,
+    ),
+    UvOption("python", short="p", takes_value=True, env="UV_PYTHON"),
+    UvOption("python-platform", takes_value=True, since="0.8.15"),
+    UvOption("refresh"),
+    UvOption("refresh-package", takes_value=True, repeatable=True),
+    UvOption("reinstall", aliases=("force-reinstall",)),
+    UvOption("reinstall-package", takes_value=True, repeatable=True),
+    UvOption("require-build-hashes", since="0.13.9"),
+    UvOption("resolution", takes_value=True, env="UV_RESOLUTION"),
+    UvOption("show-resolution", hidden=True),
+    UvOption("torch-backend", takes_value=True, env="UV_TORCH_BACKEND", since="0.9.20"),
+    UvOption("upgrade", short="U"),
+    UvOption("upgrade-group", takes_value=True, repeatable=True, since="0.11.7"),
+    UvOption("upgrade-package", short="P", takes_value=True, repeatable=True),
+    UvOption(
+        "version",
+        short="V",
+        since="0.7.0",
+        levels=frozenset({Level.UV, Level.UVX}),
+        action=Action.VERSION,
+    ),
+    UvOption("with", takes_value=True, repeatable=True, until="0.7.22"),
+    UvOption("with", short="w", takes_value=True, repeatable=True, since="0.7.22"),
+    UvOption("with-editable", takes_value=True, repeatable=True),
+    UvOption("with-requirements", takes_value=True, repeatable=True),
+)
