@@ -215,7 +215,8 @@ def with_options(inv: UvxInvocation, extra: Sequence[str]) -> UvxInvocation:
         if not _already_given(inv, arg):
             inserted.append(arg)
     options = (*inv.options, *inserted)
-    _check_level(options)
+    _check_repeats(options)
+    _check_conflicts((*inv.prefix, *options))
     return replace(inv, options=options)
 
 
@@ -239,7 +240,8 @@ def _parse_after_subcommand(
         if arg is None:
             break
         options.append(arg)
-    _check_level(options)
+    _check_repeats(options)
+    _check_conflicts((*prefix, *options))
     separator = index < len(tokens) and tokens[index] == _SEPARATOR
     index += separator
     command = tokens[index] if index < len(tokens) else None
@@ -260,7 +262,7 @@ def _parse_prefix_options(
         if arg is None:
             break
         out.append(arg)
-    _check_level(out[start:])
+    _check_repeats(out[start:])
     return index
 
 
@@ -333,15 +335,24 @@ def _checked(value: str, token: str) -> str:
     return value
 
 
-def _check_level(args: Sequence[Arg]) -> None:
-    """Reject what clap rejects within one level: repeats and conflicting options."""
-    options = [use.option for arg in args for use in arg.uses]
-    names = {option.name for option in options}
+def _check_repeats(args: Sequence[Arg]) -> None:
+    """Within one level clap rejects a second use of an option that does not repeat."""
     seen: set[str] = set()
-    for option in options:
+    for option in (use.option for arg in args for use in arg.uses):
         if option.name in seen and not option.repeatable:
             raise ArgvError(f"uv option --{option.name} given twice")
         seen.add(option.name)
+
+
+def _check_conflicts(args: Sequence[Arg]) -> None:
+    """Reject options that conflict, whatever their levels.
+
+    Stricter than clap, which checks each level alone (`uv -q tool uvx -v` runs), but a
+    global value reaches the deeper levels, and how uv then combines them is not worth guessing.
+    """
+    options = [use.option for arg in args for use in arg.uses]
+    names = {option.name for option in options}
+    for option in options:
         clash = names.intersection(option.conflicts)
         if clash:
             raise ArgvError(f"uv option --{option.name} conflicts with --{min(clash)}")

@@ -214,6 +214,9 @@ def test_deeper_level_wins() -> None:
         ["--bogus", "tool", "run", "x"],
         ["--", "tool", "run", "x"],
         ["-n", "-n", "tool", "run", "x"],
+        # uv runs these (clap checks conflicts per level); we do not guess how it combines them.
+        ["-q", "tool", "run", "-v", "x"],
+        ["--python-preference", "system", "tool", "run", "--managed-python", "x"],
     ],
 )
 def test_uv_prefix_rejected(args: list[str]) -> None:

@@ -1,0 +1,136 @@
+"""Hypothesis strategies for uvx argv, built from the option table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hypothesis import strategies as st
+from packaging.version import Version
+
+from _support.uv_binaries import MATRIX
+from uvshim.uv_options import OPTIONS, Level, UvOption, options_for
+
+VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
+    st.none(), st.sampled_from([Version(v) for v in MATRIX])
+)
+
+# A value clap takes as a separate token: not empty and not starting with `-`.
+values = st.text(min_size=1, max_size=8).filter(lambda text: not text.startswith("-"))
+words = st.text(min_size=1, max_size=8).filter(lambda text: not text.startswith("-"))
+
+# Every spelling any release accepts, so tool arguments and junk look like uv options.
+OPTION_WORDS = sorted(
+    {f"--{name}" for option in OPTIONS for name in (option.name, *option.aliases)}
+    | {f"-{option.short}" for option in OPTIONS if option.short}
+    | {"--", "-", "--=x", "-p=", "--python="}
+)
+option_like = st.sampled_from(OPTION_WORDS)
+tool_args = st.lists(st.one_of(option_like, st.text(max_size=6)), max_size=5)
+
+
+@dataclass(frozen=True)
+class UvxArgv:
+    """A uvx argv uv accepts, and the parts it is made of."""
+
+    version: Version | None
+    options: list[str]
+    separator: bool
+    command: str | None
+    tool_args: list[str]
+
+    @property
+    def argv(self) -> list[str]:
+        tail = [self.command, *self.tool_args] if self.command is not None else []
+        return [*self.options, *(["--"] if self.separator else []), *tail]
+
+
+@st.composite
+def option_tokens(draw: st.DrawFn, option: UvOption) -> list[str]:
+    """One spelling of one option: `--opt v`, `--opt=v`, `--alias v`, `-pV`, `-p V`, `-p=V`."""
+    long = draw(st.sampled_from((option.name, *option.aliases)))
+    if not option.takes_value:
+        spellings = [f"--{long}", *([f"-{option.short}"] if option.short else [])]
+        return [draw(st.sampled_from(spellings))]
+    value = draw(values)
+    forms = [[f"--{long}", value], [f"--{long}={value}"]]
+    if option.short:
+        short = f"-{option.short}"
+        forms += [[short, value], [f"{short}{value}"], [f"{short}={value}"]]
+    return draw(st.sampled_from(forms))
+
+
+def _compatible(chosen: list[UvOption], elsewhere: Sequence[UvOption] = ()) -> list[UvOption]:
+    """Drop what uv rejects: a second use of a non-repeating option at one level, and
+    (stricter than uv, as the parser is) conflicts with options at any level."""
+    kept: list[UvOption] = []
+    for option in chosen:
+        names = {other.name for other in kept}
+        if option.name in names and not option.repeatable:
+            continue
+        if names.union(other.name for other in elsewhere).intersection(option.conflicts):
+            continue
+        kept.append(option)
+    return kept
+
+
+def _table(version: Version | None, level: Level) -> list[UvOption]:
+    return sorted(set(options_for(version, level).longs.values()), key=lambda option: option.name)
+
+
+@st.composite
+def _options(
+    draw: st.DrawFn, version: Version | None, level: Level, elsewhere: Sequence[UvOption] = ()
+) -> list[UvOption]:
+    chosen = draw(st.lists(st.sampled_from(_table(version, level)), max_size=6))
+    return _compatible(chosen, elsewhere)
+
+
+@st.composite
+def uvx_argvs(draw: st.DrawFn, level: Level = Level.UVX) -> UvxArgv:
+    version = draw(VERSIONS)
+    return draw(_argv_after(version, draw(_options(version, level))))
+
+
+@st.composite
+def _argv_after(draw: st.DrawFn, version: Version | None, chosen: list[UvOption]) -> UvxArgv:
+    options = [token for option in chosen for token in draw(option_tokens(option))]
+    separator = draw(st.booleans())
+    # After `--` any word is the command; before it, a word starting with `-` is an option.
+    command = draw(st.one_of(st.none(), st.text(min_size=1, max_size=8) if separator else words))
+    args = draw(tool_args) if command is not None else []
+    return UvxArgv(version, options, separator, command, args)
+
+
+@st.composite
+def uv_tool_run_argvs(draw: st.DrawFn) -> tuple[list[str], UvxArgv]:
+    """`uv [global options] tool [global options] run|uvx [options] [command …]`."""
+    version = draw(VERSIONS)
+    prefix: list[str] = []
+    chosen: list[UvOption] = []
+    for word, level in (("tool", Level.UV), ("run", Level.TOOL)):
+        options = draw(_options(version, level, chosen))
+        prefix += [token for option in options for token in draw(option_tokens(option))]
+        prefix.append(word)
+        chosen += options
+    after = draw(_argv_after(version, draw(_options(version, Level.RUN, chosen))))
+    return prefix, after
+
+
+# Options a caller might insert, in the spellings it might use.
+insertable = st.sampled_from(
+    [
+        ["--no-cache"],
+        ["-n"],
+        ["--offline"],
+        ["--isolated"],
+        ["--refresh"],
+        ["--managed-python"],
+        ["-q"],
+        ["--python", "3.12"],
+        ["-p3.11"],
+        ["--with", "six"],
+        ["--cache-dir=/tmp/c"],
+        ["--no-cache", "--isolated"],
+    ]
+)
