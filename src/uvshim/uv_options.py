@@ -15,6 +15,9 @@ Candidate names came from every ``long``/``alias`` in ``crates/uv-cli/src/lib.rs
 0.5.0 … 0.12.5 (hidden options included), from each release's ``uv tool run --help``, and
 their ``no-`` twins. The environment variable twins come from the ``[env: …]`` notes of
 ``uv tool run --help`` and, for hidden options, from ``env = EnvVars::…`` in that source.
+``--preview-features`` is global (``global = true`` in that source); from 0.9.28 to 0.11.19 it
+rejects unknown feature names, which hid it from the probe before ``tool``. The twin of
+``--no-python-downloads`` is ``UV_PYTHON_DOWNLOADS=never``.
 A row holds from ``since`` up to, not including, ``until``; a later change (a new short
 form, ``-q`` starting to count) starts a new row. ``tests/integration/test_option_drift.py``
 compares the table with the help of each release in the matrix.
@@ -147,8 +150,8 @@ OPTIONS: tuple[UvOption, ...] = (
         levels=_GLOBAL,
         conflicts=("python-preference",),
     ),
-    UvOption("native-tls", env="UV_NATIVE_TLS", until="0.11.7", levels=_GLOBAL),
-    UvOption("native-tls", env="UV_NATIVE_TLS", since="0.11.7", levels=_GLOBAL, hidden=True),
+    UvOption("native-tls", env="UV_NATIVE_TLS", until="0.11.1", levels=_GLOBAL),
+    UvOption("native-tls", env="UV_NATIVE_TLS", since="0.11.1", levels=_GLOBAL, hidden=True),
     UvOption("no-cache", short="n", aliases=("no-cache-dir",), env="UV_NO_CACHE", levels=_GLOBAL),
     UvOption("no-color", levels=_GLOBAL, hidden=True, conflicts=("color",)),
     UvOption("no-config", env="UV_NO_CONFIG", levels=_GLOBAL),
@@ -171,7 +174,7 @@ OPTIONS: tuple[UvOption, ...] = (
     UvOption("no-preview", levels=_GLOBAL, hidden=True),
     UvOption("no-progress", env="UV_NO_PROGRESS", levels=_GLOBAL),
     UvOption("no-python-downloads", env="UV_PYTHON_DOWNLOADS", levels=_GLOBAL),
-    UvOption("no-system-certs", since="0.11.7", levels=_GLOBAL, hidden=True),
+    UvOption("no-system-certs", since="0.11.1", levels=_GLOBAL, hidden=True),
     UvOption("offline", until="0.5.9", levels=_GLOBAL),
     UvOption("offline", env="UV_OFFLINE", since="0.5.9", levels=_GLOBAL),
     UvOption("preview", env="UV_PREVIEW", levels=_GLOBAL, hidden=True),
@@ -182,17 +185,6 @@ OPTIONS: tuple[UvOption, ...] = (
         repeatable=True,
         env="UV_PREVIEW_FEATURES",
         since="0.8.5",
-        until="0.9.28",
-        levels=_GLOBAL,
-        hidden=True,
-    ),
-    UvOption(
-        "preview-features",
-        aliases=("preview-feature",),
-        takes_value=True,
-        repeatable=True,
-        env="UV_PREVIEW_FEATURES",
-        since="0.11.33",
         levels=_GLOBAL,
         hidden=True,
     ),
@@ -227,10 +219,10 @@ OPTIONS: tuple[UvOption, ...] = (
         "quiet", short="q", repeatable=True, since="0.6.11", levels=_GLOBAL, conflicts=("verbose",)
     ),
     UvOption("show-settings", levels=_GLOBAL, hidden=True),
-    UvOption("system-certs", env="UV_SYSTEM_CERTS", since="0.11.7", levels=_GLOBAL),
+    UvOption("system-certs", env="UV_SYSTEM_CERTS", since="0.11.1", levels=_GLOBAL),
     UvOption("verbose", short="v", repeatable=True, levels=_GLOBAL, conflicts=("quiet",)),
     UvOption("version", short="V", until="0.7.0", levels=_GLOBAL, action=Action.VERSION),
-    # Options of `tool run` / `uvx` only.
+    # Options of `tool run` / `uvx` only (and `--version`, which `uv` itself takes too).
     UvOption("binary", hidden=True),
     UvOption("build", hidden=True),
     UvOption(
@@ -302,7 +294,7 @@ OPTIONS: tuple[UvOption, ...] = (
     UvOption("no-index"),
     UvOption("no-refresh", hidden=True),
     UvOption("no-reinstall", hidden=True),
-    UvOption("no-require-build-hashes", since="0.13.9"),
+    UvOption("no-require-build-hashes", since="0.13.1"),
     UvOption("no-sources", until="0.9.8"),
     UvOption("no-sources", env="UV_NO_SOURCES", since="0.9.8"),
     UvOption(
@@ -323,29 +315,19 @@ OPTIONS: tuple[UvOption, ...] = (
     ),
     UvOption("pre", hidden=True),
     UvOption("prerelease", takes_value=True, env="UV_PRERELEASE"),
-    UvOption("prerelease-package", takes_value=True, repeatable=True, since="0.13.9"),
-    UvOption(
-        "preview-features",
-        aliases=("preview-feature",),
-        takes_value=True,
-        repeatable=True,
-        env="UV_PREVIEW_FEATURES",
-        since="0.9.28",
-        until="0.11.33",
-        hidden=True,
-    ),
+    UvOption("prerelease-package", takes_value=True, repeatable=True, since="0.12.2"),
     UvOption("python", short="p", takes_value=True, env="UV_PYTHON"),
     UvOption("python-platform", takes_value=True, since="0.8.15"),
     UvOption("refresh"),
     UvOption("refresh-package", takes_value=True, repeatable=True),
     UvOption("reinstall", aliases=("force-reinstall",)),
     UvOption("reinstall-package", takes_value=True, repeatable=True),
-    UvOption("require-build-hashes", since="0.13.9"),
+    UvOption("require-build-hashes", since="0.13.1"),
     UvOption("resolution", takes_value=True, env="UV_RESOLUTION"),
     UvOption("show-resolution", hidden=True),
     UvOption("torch-backend", takes_value=True, env="UV_TORCH_BACKEND", since="0.9.20"),
     UvOption("upgrade", short="U"),
-    UvOption("upgrade-group", takes_value=True, repeatable=True, since="0.11.7"),
+    UvOption("upgrade-group", takes_value=True, repeatable=True, since="0.11.5"),
     UvOption("upgrade-package", short="P", takes_value=True, repeatable=True),
     UvOption(
         "version",

@@ -1,0 +1,126 @@
+"""The option table agrees with what each real uv release lists in ``uv tool run --help``."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from _support.uv_binaries import MATRIX, uv_release
+from uvshim.uv_options import OPTIONS, Action, Level, UvOption
+
+pytestmark = pytest.mark.integration
+
+# `  -p, --python <PYTHON>  …` or `      --offline  …`; clap appends `...` to counting flags.
+_OPTION_LINE = re.compile(
+    r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?:\.\.\.)?(?P<value> <\w+>)?"
+)
+_ENV_NOTE = re.compile(r"\[env:\s*`?\"?(?P<name>[A-Z0-9_]+)")
+_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "NO_COLOR": "1"}
+
+
+@dataclass(frozen=True)
+class Listed:
+    long: str
+    short: str | None
+    takes_value: bool
+    env: str | None
+
+
+def listed_options(help_text: str) -> set[Listed]:
+    """The options in a help text; an option's note runs to the next option or heading."""
+    blocks: list[tuple[re.Match[str], list[str]]] = []
+    current: list[str] | None = None
+    for line in help_text.splitlines():
+        match = _OPTION_LINE.match(line)
+        if match:
+            current = [line]
+            blocks.append((match, current))
+        elif current is not None and line.startswith(" "):
+            current.append(line)
+        else:
+            current = None
+    return {_listed(match, " ".join(part.strip() for part in lines)) for match, lines in blocks}
+
+
+def _listed(match: re.Match[str], note: str) -> Listed:
+    env = _ENV_NOTE.search(note)
+    return Listed(match["long"], match["short"], bool(match["value"]), env["name"] if env else None)
+
+
+def table_options(version: Version, level: Level) -> set[Listed]:
+    def listed(option: UvOption) -> Listed:
+        return Listed(option.name, option.short, option.takes_value, option.env)
+
+    return {
+        listed(option)
+        for option in OPTIONS
+        if level in option.levels and option.exists_in(version) and not option.hidden
+    }
+
+
+def help_of(uv: Path, subcommand: str) -> str:
+    done = subprocess.run(
+        [str(uv), "tool", subcommand, "--help"],
+        capture_output=True, text=True, env=_ENV, check=True, timeout=60,
+    )
+    return done.stdout
+
+
+@pytest.mark.parametrize("version", MATRIX)
+@pytest.mark.parametrize(("subcommand", "level"), [("run", Level.RUN), ("uvx", Level.UVX)])
+def test_table_matches_help(version: str, subcommand: str, level: Level) -> None:
+    uv = uv_release(version) / "uv"
+    listed = listed_options(help_of(uv, subcommand))
+    expected = table_options(Version(version), level)
+    assert listed == expected
+
+
+def test_help_parser_reads_short_value_and_env() -> None:
+    text = (
+        "Python options:\n"
+        "  -p, --python <PYTHON>      The Python interpreter to use. [env:\n"
+        "                             UV_PYTHON=]\n"
+        "      --offline\n"
+        "          Disable network access [env: UV_OFFLINE=]\n"
+        "  -v, --verbose...\n"
+        "          Use verbose output\n"
+    )
+    assert listed_options(text) == {
+        Listed("python", "p", True, "UV_PYTHON"),
+        Listed("offline", None, False, "UV_OFFLINE"),
+        Listed("verbose", "v", False, None),
+    }
+
+
+def clap_answer(uv: Path, args: list[str]) -> str:
+    """"accepted", or clap's error when uv exits non-zero (which is the point of asking)."""
+    done = subprocess.run(
+        [str(uv), *args], capture_output=True, text=True, env=_ENV, check=False, timeout=60
+    )
+    return done.stderr if done.returncode else "accepted"
+
+
+def expected_answer(option: UvOption) -> str:
+    if option.takes_value:
+        return f"error: a value is required for '--{option.name} <"
+    return "accepted"
+
+
+@pytest.mark.parametrize("version", MATRIX)
+def test_every_spelling_in_the_table_is_accepted(version: str) -> None:
+    """Hidden options and aliases too: `--NAME --help` shows help or asks for NAME's value."""
+    uv = uv_release(version) / "uv"
+    wrong: list[str] = []
+    for option in OPTIONS:
+        if not option.exists_in(Version(version)) or option.action is not Action.SET:
+            continue
+        for name in (option.name, *option.aliases):
+            answer = clap_answer(uv, ["tool", "uvx", f"--{name}", "--help"])
+            if not answer.startswith(expected_answer(option)):
+                wrong.append(f"--{name}: {answer.splitlines()[0]}")
+    assert wrong == []
