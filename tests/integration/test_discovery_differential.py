@@ -1,0 +1,257 @@
+"""``choose_interpreter`` against the interpreter real ``uvx`` actually used.
+
+Each layout (PATH contents, ``--python`` forms, ``UV_PYTHON``, python targets, pins, a fake
+managed installation, preferences) runs under several real uv releases. What uvx used is read
+back from the environment it ran in: the tool prints ``sys.executable`` of that environment,
+whose ``bin/python`` is uv's link to the base interpreter *as uv discovered it* (uv-facts §6);
+``uvx python…`` runs the interpreter itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+from _support.interpreters import installed_python, make_prefix
+from _support.uv_binaries import uv_release
+from uvshim.errors import UndecidableError
+from uvshim.identity_cache import identify
+from uvshim.interpreter import choose_interpreter
+
+pytestmark = pytest.mark.integration
+
+UV_VERSIONS = ("0.5.0", "0.6.4", "0.8.24", "0.10.12", "0.13.9")
+MANAGED_NAME = "cpython-3.12.1-linux-x86_64-gnu"
+MINOR_LINK = "cpython-3.12-linux-x86_64-gnu"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One discovery situation. ``{name}`` in strings is replaced by a prepared folder."""
+
+    name: str
+    path: tuple[str, ...] = ("p311",)
+    target: str = "shimcheck"
+    python: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict)
+    global_pin: str | None = None
+    local_pin: str | None = None
+    managed: str | None = None  # None, "plain" or "link"
+    preference: tuple[str, ...] = ()  # extra uvx arguments
+    preference_value: str | None = None  # what the shim's argv parser would hand over
+    since: str = "0.5.0"  # the uv release that accepts the arguments
+
+
+LAYOUTS = (
+    Layout("python-before-python3", path=("mixed",)),
+    Layout("only-python3", path=("p312u_py3",)),
+    Layout("only-minor-file", path=("only313", "p311")),
+    Layout("two-minor-files", path=("two_minors",)),
+    Layout("path-order", path=("p312", "p311")),
+    Layout("venv-on-path", path=("venv312", "p311")),
+    Layout("venv-activated", path=("venv312", "p311"),
+           env={"VIRTUAL_ENV": "{venv312_root}"}),
+    Layout("unversioned", path=("p312u", "p311")),
+    Layout("uv-python-env", path=("p311", "p312"), env={"UV_PYTHON": "3.12"}),
+    Layout("flag-minor", path=("p311", "p312"), python="3.12"),
+    Layout("flag-patch", path=("p311", "p312"), python="3.12.1"),
+    Layout("flag-patch-missing", path=("p311", "p312"), python="3.12.7"),
+    Layout("flag-range", path=("p311", "p312"), python=">=3.12"),
+    Layout("flag-range-minor-scan", path=("only313", "p311"), python=">=3.12"),
+    Layout("flag-cpython", path=("p311", "p312"), python="cpython3.12"),
+    Layout("flag-cpython-at", path=("p311", "p312"), python="cpython@3.12"),
+    Layout("flag-file", path=("p311",), python="{p312}/python3"),
+    Layout("flag-venv-file", path=("p311",), python="{venv312}/python"),
+    Layout("flag-directory", path=("p311",), python="{p312_root}"),
+    Layout("flag-name", path=("p311", "p312"), python="python3.12"),
+    Layout("flag-beats-env", path=("p311", "p312"), python="3.11",
+           env={"UV_PYTHON": "3.12"}),
+    Layout("flag-missing", path=("p311",), python="3.9"),
+    Layout("target-at", path=("p311", "p312"), target="python@3.12"),
+    Layout("target-name", path=("p311", "p312"), target="python3.12"),
+    Layout("target-python", path=("p311", "p312"), target="python"),
+    Layout("global-pin", path=("p311", "p312"), global_pin="3.12"),
+    Layout("local-pin", path=("p311", "p312"), local_pin="3.12"),
+    Layout("flag-beats-pin", path=("p311", "p312"), global_pin="3.12", python="3.11"),
+    Layout("managed-default", path=("p311",), managed="plain"),
+    Layout("managed-link", path=("p311",), managed="link"),
+    Layout("managed-link-patch", path=("p311",), managed="link", python="3.12.1"),
+    Layout("managed-version-miss", path=("p311",), managed="plain", python="3.11"),
+    Layout("managed-system-pref", path=("p311",), managed="plain",
+           preference=("--python-preference", "system"), preference_value="system"),
+    Layout("managed-only-system-env", path=("p311",), managed="plain",
+           env={"UV_PYTHON_PREFERENCE": "only-system"}),
+    Layout("managed-no-managed-flag", path=("p311",), managed="plain",
+           preference=("--no-managed-python",), preference_value="only-system", since="0.6.8"),
+    Layout("managed-no-managed-env", path=("p311",), managed="plain",
+           env={"UV_NO_MANAGED_PYTHON": "1"}),
+    Layout("managed-only-managed", path=("p311",), managed="plain",
+           preference=("--managed-python",), preference_value="only-managed", since="0.6.8"),
+    Layout("only-managed-none", path=("p311",),
+           preference=("--python-preference", "only-managed"), preference_value="only-managed"),
+    Layout("managed-build-mismatch", path=("p311",), managed="plain",
+           env={"UV_PYTHON_CPYTHON_BUILD": "99999999"}),
+    Layout("search-path-var", path=("p311",), env={"UV_PYTHON_SEARCH_PATH": "{p312}"}),
+    Layout("broken-first", path=("broken", "p311")),
+)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Folders shared by every layout: interpreters, PATH folders, a venv, the tool wheel."""
+    for minor in ("3.11", "3.12", "3.13"):
+        if installed_python(minor) is None:
+            pytest.skip(f"no pyenv Python {minor}")
+    root = tmp_path_factory.mktemp("world")
+    bins = {
+        "p311": make_prefix(root / "p311", "3.11", "symlinked"),
+        "p312": make_prefix(root / "p312", "3.12", "symlinked"),
+        "p312u": make_prefix(root / "p312u", "3.12", "unversioned"),
+        "p313": make_prefix(root / "p313", "3.13", "symlinked"),
+    }
+    folders = {key: str(value) for key, value in bins.items()}
+    folders["p312_root"] = str(root / "p312")
+    folders.update(_path_folders(root, bins))
+    venv = root / "venv312"
+    subprocess.run([str(bins["p312"] / "python3"), "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    folders["venv312"] = str(venv / "bin")
+    folders["venv312_root"] = str(venv)
+    wheels = root / "wheels"
+    from _support.tool_wheel import build_tool_wheel  # noqa: PLC0415  -- test-only helper
+
+    build_tool_wheel(wheels)
+    folders["wheels"] = str(wheels)
+    return folders
+
+
+def _path_folders(root: Path, bins: dict[str, Path]) -> dict[str, str]:
+    made: dict[str, str] = {}
+
+    def folder(name: str, links: dict[str, Path]) -> None:
+        path = root / name
+        path.mkdir()
+        for link, target in links.items():
+            (path / link).symlink_to(target)
+        made[name] = str(path)
+
+    folder("mixed", {"python": bins["p312"] / "python3.12", "python3": bins["p311"] / "python3.11"})
+    folder("p312u_py3", {"python3": bins["p312u"] / "python3"})
+    folder("only313", {"python3.13": bins["p313"] / "python3.13"})
+    folder("two_minors", {"python3.11": bins["p311"] / "python3.11",
+                          "python3.12": bins["p312"] / "python3.12"})
+    broken = root / "broken"
+    broken.mkdir()
+    (broken / "python").write_text("#!/bin/sh\nexit 3\n")
+    (broken / "python").chmod(0o755)
+    made["broken"] = str(broken)
+    return made
+
+
+def _fill(text: str, world: Mapping[str, str]) -> str:
+    return text.format(**world)
+
+
+@dataclass
+class Run:
+    environ: dict[str, str]
+    argv: list[str]
+    cwd: str
+
+
+def _prepare(layout: Layout, world: Mapping[str, str], tmp: Path, version: str) -> Run:
+    home, cwd = tmp / "home", tmp / "work"
+    for folder in (home, cwd, tmp / "config" / "uv", tmp / "data", tmp / "pythons"):
+        folder.mkdir(parents=True, exist_ok=True)
+    path = [world[name] for name in layout.path] + [str(uv_release(version)), "/usr/bin", "/bin"]
+    environ = {
+        "HOME": str(home), "PATH": os.pathsep.join(path),
+        "UV_CACHE_DIR": str(tmp / "cache"), "UV_TOOL_DIR": str(tmp / "tools"),
+        "UV_TOOL_BIN_DIR": str(tmp / "tools-bin"), "UV_PYTHON_INSTALL_DIR": str(tmp / "pythons"),
+        "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data"),
+        "XDG_CACHE_HOME": str(tmp / "xdg-cache"), "XDG_BIN_HOME": str(tmp / "xdg-bin"),
+        "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1",
+    }
+    environ.update({key: _fill(value, world) for key, value in layout.env.items()})
+    _write_pins(layout, tmp / "config" / "uv", cwd)
+    _install_managed(layout.managed, tmp / "pythons")
+    argv = [str(uv_release(version) / "uvx"), "--offline", "--find-links", world["wheels"],
+            *layout.preference]
+    if layout.python is not None:
+        argv += ["--python", _fill(layout.python, world)]
+    argv += [layout.target]
+    if layout.target != "shimcheck":
+        argv += ["-c", "import sys; print('shimcheck', sys.executable)"]
+    return Run(environ, argv, str(cwd))
+
+
+def _write_pins(layout: Layout, config: Path, cwd: Path) -> None:
+    if layout.global_pin is not None:
+        (config / ".python-version").write_text(layout.global_pin + "\n")
+    if layout.local_pin is not None:
+        (cwd / ".python-version").write_text(layout.local_pin + "\n")
+
+
+def _install_managed(kind: str | None, pythons: Path) -> None:
+    if kind is None:
+        return
+    make_prefix(pythons / MANAGED_NAME, "3.12", "symlinked")
+    if kind == "link":
+        (pythons / MINOR_LINK).symlink_to(pythons / MANAGED_NAME)
+
+
+# uv's debug log names the interpreter discovery settled on (its ``sys.executable``) before it
+# resolves symlinks for the environment's base: "Assessing Python executable as base
+# candidate" (0.6.4+), "Caching via interpreter" (0.5.x).
+_CHOSEN = (re.compile(r"Assessing Python executable as base candidate: (.+)$", re.MULTILINE),
+           re.compile(r"Caching via (?:base )?interpreter: `?([^`\n]+)`?$", re.MULTILINE))
+
+
+def _observed(run: Run) -> str | None:
+    """The interpreter uvx discovered, or None when it ran nothing."""
+    # Logged before resolution, so a target uv cannot resolve (``python@3.12`` is a package
+    # name before 0.5.26) still shows the interpreter it found.
+    done = subprocess.run([run.argv[0], "-v", *run.argv[1:]], env=run.environ, cwd=run.cwd,
+                          capture_output=True, text=True, timeout=120, check=False)
+    for pattern in _CHOSEN:
+        match = pattern.search(done.stderr)
+        if match:
+            return match.group(1).strip()
+    assert done.returncode != 0, f"uv ran without logging its interpreter:\n{done.stderr}"
+    return None
+
+
+@pytest.mark.parametrize("version", UV_VERSIONS)
+@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+def test_discovery_matches_uvx(layout: Layout, version: str, world: dict[str, str],
+                               tmp_path: Path) -> None:
+    if Version(version) < Version(layout.since):
+        pytest.skip(f"uv {version} has no {' '.join(layout.preference)}")
+    run = _prepare(layout, world, tmp_path, version)
+    state = tmp_path / "state"
+    try:
+        predicted = choose_interpreter(
+            python_flag=_fill(layout.python, world) if layout.python else None,
+            command=layout.target, from_spec=None, preference_flag=layout.preference_value,
+            config_preference=None, environ=run.environ, cwd=run.cwd,
+            uv_version=Version(version), identify=lambda path: identify(path, state))
+    except UndecidableError as exc:
+        pytest.fail(f"undecidable: {exc}")
+    actual = _observed(run)
+    expected = None if predicted is None else predicted.executable
+    if expected is not None and actual is not None and _in_virtualenv(expected):
+        # uv builds from a virtual environment's base interpreter and logs that one.
+        expected, actual = os.path.realpath(expected), os.path.realpath(actual)
+    assert expected == actual, f"uv {version}, {layout.name}: predicted {predicted}"
+
+
+def _in_virtualenv(executable: str) -> bool:
+    return os.path.isfile(os.path.join(os.path.dirname(os.path.dirname(executable)),
+                                       "pyvenv.cfg"))
