@@ -15,6 +15,7 @@ modelled with certainty raises ``UndecidableError``.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import re
@@ -647,6 +648,7 @@ def _managed_python(folder: str, name: str, uv: Version) -> ManagedPython | None
     return ManagedPython(folder, name, release, uv)
 
 
+@functools.lru_cache(maxsize=1)
 def _host_platform() -> tuple[str, str]:
     machine = os.uname().machine
     arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
