@@ -39,7 +39,7 @@ NEWEST = MATRIX[-1]
 SEED = ("0.6.4", "0.7.13", NEWEST)
 
 
-def test_cache_root() -> Path:
+def support_cache_root() -> Path:
     override = os.environ.get("UVSHIM_TEST_CACHE")
     root = Path(override) if override else Path.home() / ".cache" / "uvshim-tests"
     root.mkdir(parents=True, exist_ok=True)
@@ -48,7 +48,7 @@ def test_cache_root() -> Path:
 
 def uv_release(version: str) -> Path:
     """Return the folder holding ``uv`` and ``uvx`` of this release, downloading it if needed."""
-    root = test_cache_root() / "uv"
+    root = support_cache_root() / "uv"
     target = root / version
     if (target / "uv").is_file():
         return target

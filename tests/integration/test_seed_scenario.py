@@ -16,15 +16,15 @@ from filelock import FileLock
 
 from _support.interpreters import LAYOUTS, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
-from _support.uv_binaries import SEED, reuses_stale_env, test_cache_root, uv_release
+from _support.uv_binaries import SEED, reuses_stale_env, support_cache_root, uv_release
 
 TOX = "tox==4.67.15"  # pinned so the test sees the same tox every run
 
 
 @pytest.fixture(scope="session")
 def tox_wheels() -> Path:
-    folder = test_cache_root() / "tox-wheels"
-    with FileLock(str(test_cache_root() / "tox-wheels.lock")):
+    folder = support_cache_root() / "tox-wheels"
+    with FileLock(str(support_cache_root() / "tox-wheels.lock")):
         if not (folder / "complete").exists():
             for python in ("3.11", "3.12"):
                 subprocess.run(
@@ -35,6 +35,8 @@ def tox_wheels() -> Path:
 
 
 def tox_version(sandbox: Sandbox, uvx: Path, wheels: Path) -> subprocess.CompletedProcess[str]:
+    # A project with a tox.ini, as in the seed report; without one tox also prints a notice.
+    (sandbox.root / "work" / "tox.ini").write_text("[tox]\nenv_list = unit\n")
     return sandbox.run([str(uvx), "--offline", "--find-links", str(wheels), "tox", "--version"])
 
 
