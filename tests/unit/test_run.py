@@ -1,0 +1,169 @@
+"""The hot path with the exec mocked: the argv uv would get, and the lines the user sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+from packaging.version import Version
+
+from uvshim import run
+from uvshim.cache_scan import CachedEnv
+from uvshim.errors import UndecidableError
+from uvshim.identity import InterpreterIdentity
+from uvshim.interpreter import InterpreterChoice
+from uvshim.plan import Plan
+from uvshim.policy import Decision, Verdict
+from uvshim.repair import RepairResult
+
+IDENTITY = InterpreterIdentity(
+    implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
+    machine="x86_64", pointer_bits=64, sys_executable="/p/bin/python", prefix="/p",
+    base_prefix="/p", build="main", compiler="GCC", purelib="lib/python3.12/site-packages",
+)
+STALE = CachedEnv(entry="/c/environments-v2/h/r", target="/c/archive-v0/a",
+                  config={"implementation": "CPython", "version_info": "3.11.7"})
+REASON = "built for CPython 3.11.7, interpreter is now CPython 3.12.1"
+
+
+class ExecCalledError(Exception):
+    def __init__(self, argv: list[str]) -> None:
+        super().__init__("exec")
+        self.argv = argv
+
+
+@pytest.fixture
+def uv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    binary = tmp_path / "uv"
+    binary.write_text("#!/bin/sh\nexit 0\n")
+    binary.chmod(0o755)
+
+    def fake_exec(argv: list[str]) -> NoReturn:
+        raise ExecCalledError(list(argv))
+
+    monkeypatch.setattr(run, "exec_uv", fake_exec)
+    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
+    return str(binary)
+
+
+def environ(uv: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {"UVSHIM_REAL_UV": uv, "UVSHIM_CACHE_DIR": str(tmp_path / "state"),
+            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **extra}
+
+
+def exec_argv(mode: str, args: list[str], env: dict[str, str]) -> list[str]:
+    with pytest.raises(ExecCalledError) as raised:
+        run.main(mode, args, env)
+    return raised.value.argv
+
+
+def stale_plan() -> Plan:
+    choice = InterpreterChoice(executable="/p/bin/python", identity=IDENTITY,
+                               source="first python on PATH (/p/bin)", managed_install=None)
+    decision = Decision((Verdict(STALE, stale=True, reason=REASON),))
+    return Plan(Version("0.13.9"), "/c", choice, "/c/environments-v2/h", decision, "")
+
+
+def test_disabled_is_a_pure_pass_through(uv: str, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "uv_version", None)  # would fail if called
+    args = ["--bogus-option", "tool", "--python", "x"]
+    env = environ(uv, tmp_path, UVSHIM_DISABLE="1")
+    assert exec_argv("uvx", args, env) == [uv, "tool", "uvx", *args]
+
+
+def test_missing_uv_exits_127_with_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        run.main("uvx", ["ruff"], {"PATH": str(tmp_path)})
+    assert raised.value.code == 127
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("uvshim: error: no real uv found")
+
+
+def test_unknown_option_runs_uv_unchanged_after_one_warning(
+        uv: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--frobnicate", "ruff", "--python", "x"]
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("uvshim: warning: ")
+    assert lines[0].endswith("; running uv unchanged")
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["-h"], []])
+def test_help_and_version_are_not_checked(uv: str, tmp_path: Path, args: list[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "make_plan", None)  # would fail if called
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+
+
+def test_uv_commands_other_than_tool_run_are_untouched(uv: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(run, "make_plan", None)
+    args = ["pip", "install", "--python", "3.12", "ruff"]
+    assert exec_argv("uv", args, environ(uv, tmp_path)) == [uv, *args]
+
+
+def test_internal_errors_fail_open_and_strict_mode_raises(
+        uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def broken(*_args: object, **_kwargs: object) -> Plan:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(run, "make_plan", broken)
+    args = ["ruff", "check"]
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+    assert "internal error (KeyError" in capsys.readouterr().err
+    with pytest.raises(KeyError):
+        run.main("uvx", args, environ(uv, tmp_path, UVSHIM_STRICT="1"))
+
+
+def test_undecidable_is_one_warning(uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    def undecidable(*_args: object, **_kwargs: object) -> Plan:
+        raise UndecidableError("request 'pypy@3.10' is not modelled")
+
+    monkeypatch.setattr(run, "make_plan", undecidable)
+    assert exec_argv("uvx", ["ruff"], environ(uv, tmp_path)) == [uv, "tool", "uvx", "ruff"]
+    assert capsys.readouterr().err == (
+        "uvshim: warning: request 'pypy@3.10' is not modelled; running uv unchanged\n")
+
+
+@pytest.mark.parametrize(("quiet", "expect_line"), [([], True), (["-q"], False)])
+def test_stale_env_is_dropped_and_said_once(
+        uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], quiet: list[str], expect_line: bool) -> None:
+    dropped: list[tuple[str, ...]] = []
+
+    def fake_drop(_bucket: str, entries: tuple[str, ...], *_args: object) -> RepairResult:
+        dropped.append(entries)
+        return RepairResult(entries, (), None)
+
+    monkeypatch.setattr(run, "make_plan", lambda *_a, **_k: stale_plan())
+    monkeypatch.setattr(run, "drop_stale", fake_drop)
+    args = [*quiet, "ruff", "--python", "x"]
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+    assert dropped == [(STALE.entry,)]
+    err = capsys.readouterr().err
+    expected = (f"uvshim: the cached environment for ruff {REASON}; "
+                "dropped it so uv builds a fresh one\n")
+    assert err == (expected if expect_line else "")
+
+
+@pytest.mark.parametrize(("version", "flags"), [("0.13.9", ["--no-cache"]), ("0.8.19", [])])
+def test_when_the_link_cannot_be_dropped_a_flag_is_inserted_before_the_command(
+        uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], version: str, flags: list[str]) -> None:
+    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version(version))
+    monkeypatch.setattr(run, "make_plan", lambda *_a, **_k: stale_plan())
+    monkeypatch.setattr(run, "drop_stale", lambda *_a: RepairResult(
+        (), tuple(flags), "cannot remove a stale entry in /c: Read-only file system"))
+    args = ["--with", "x", "ruff", "--no-cache"]
+    got = exec_argv("uvx", args, environ(uv, tmp_path))
+    assert got == [uv, "tool", "uvx", "--with", "x", *flags, "ruff", "--no-cache"]
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith("uvshim: warning: the cached environment for ruff")
+    assert "Read-only file system" in line
