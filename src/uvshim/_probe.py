@@ -27,6 +27,17 @@ def _relative_purelib() -> Optional[str]:
     return os.path.relpath(path, base).replace(os.sep, "/")
 
 
+def _prefix() -> str:
+    # The probe runs with -S, and it is site.venv() that switches sys.prefix to a virtual
+    # environment's folder; look where site looks: pyvenv.cfg beside the executable's
+    # folder or one level up.
+    folder = os.path.dirname(os.path.abspath(sys.executable))
+    for where in (folder, os.path.dirname(folder)):
+        if os.path.isfile(os.path.join(where, "pyvenv.cfg")):
+            return where
+    return sys.prefix
+
+
 def identity() -> Dict[str, object]:
     build_no, build_date = platform.python_build()
     return {
@@ -37,7 +48,7 @@ def identity() -> Dict[str, object]:
         "machine": platform.machine(),
         "pointer_bits": 64 if sys.maxsize > 2**32 else 32,
         "sys_executable": sys.executable,
-        "prefix": sys.prefix,
+        "prefix": _prefix(),
         "base_prefix": getattr(sys, "base_prefix", sys.prefix),
         "build": f"{build_no}, {build_date}",
         "compiler": platform.python_compiler(),

@@ -488,7 +488,7 @@ def _release(identity: InterpreterIdentity) -> tuple[int, ...]:
 
 def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdentity) -> str:
     """"use", "skip" or "hold" (a managed interpreter under the system preference)."""
-    if _is_virtualenv(candidate.path, identity):
+    if identity.is_virtualenv:
         return "skip"  # EnvironmentPreference::OnlySystem, every version
     if search.request.kind == NAME:
         _refuse_unusual_build(identity)
@@ -499,18 +499,6 @@ def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdenti
     if search.request.kind == IMPLEMENTATION and identity.implementation != "CPython":
         return "skip"
     return _preference_verdict(search, candidate, identity)
-
-
-def _is_virtualenv(path: str, identity: InterpreterIdentity) -> bool:
-    """Whether uv's query would report ``sys.prefix != sys.base_prefix``.
-
-    A probe run with ``-S`` never sees it (``site.venv()`` switches the prefix), so also look
-    where ``site`` looks: ``pyvenv.cfg`` beside the executable's folder or one level up.
-    """
-    folder = os.path.dirname(path)
-    return identity.is_virtualenv or any(
-        os.path.isfile(os.path.join(where, "pyvenv.cfg"))
-        for where in (folder, os.path.dirname(folder)))
 
 
 def _refuse_unusual_build(identity: InterpreterIdentity) -> None:

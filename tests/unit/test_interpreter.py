@@ -48,8 +48,11 @@ class World:
         if path in self.broken or real not in self.versions:
             raise InterpreterError(f"cannot run {path}")
         prefix = os.path.dirname(os.path.dirname(real))
+        # As the probe reports a virtual environment: its own prefix, another base prefix.
+        is_venv = os.path.isfile(os.path.join(prefix, "pyvenv.cfg"))
+        base = os.path.join(prefix, "base-of-venv") if is_venv else prefix
         return InterpreterIdentity("CPython", self.versions[real], "", False, "x86_64", 64, path,
-                                   prefix, prefix, "", "", None)
+                                   prefix, base, "", "", None)
 
     def choose(self, uv: str = NEWEST, *, python: str | None = None,
                command: str = "tool", preference: str | None = None) -> InterpreterChoice | None:
