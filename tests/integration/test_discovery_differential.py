@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from _support.interpreters import installed_python, make_prefix
+from _support.interpreters import make_prefix
+from _support.sandbox import require_python
 from _support.uv_binaries import uv_release
 from uvshim.errors import UndecidableError
 from uvshim.identity_cache import identify
@@ -107,8 +108,7 @@ LAYOUTS = (
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Folders shared by every layout: interpreters, PATH folders, a venv, the tool wheel."""
     for minor in ("3.11", "3.12", "3.13"):
-        if installed_python(minor) is None:
-            pytest.skip(f"no pyenv Python {minor}")
+        require_python(minor)
     root = tmp_path_factory.mktemp("world")
     bins = {
         "p311": make_prefix(root / "p311", "3.11", "symlinked"),
@@ -228,12 +228,15 @@ def _observed(run: Run) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("version", UV_VERSIONS)
-@pytest.mark.parametrize("layout", LAYOUTS, ids=lambda layout: layout.name)
+# Only the releases that accept a layout's arguments (``since``): the others are not cases.
+CASES = [pytest.param(layout, version, id=f"{layout.name}-{version}")
+         for layout in LAYOUTS for version in UV_VERSIONS
+         if Version(version) >= Version(layout.since)]
+
+
+@pytest.mark.parametrize(("layout", "version"), CASES)
 def test_discovery_matches_uvx(layout: Layout, version: str, world: dict[str, str],
                                tmp_path: Path) -> None:
-    if Version(version) < Version(layout.since):
-        pytest.skip(f"uv {version} has no {' '.join(layout.preference)}")
     run = _prepare(layout, world, tmp_path, version)
     state = tmp_path / "state"
     try:
