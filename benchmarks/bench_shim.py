@@ -1,0 +1,203 @@
+"""What the shim costs in front of uvx: one run, interleaved with bare uv, many rounds.
+
+    .venv/bin/python benchmarks/bench_shim.py [--rounds 40] [--uv 0.13.9] [--json FILE]
+
+It builds a sandbox (a real interpreter, the newest uv from the package index, a tool wheel
+served offline), warms the tool's cached environment, then times alternately
+``uvx --offline … shimcheck`` and the same through the ``uvx`` launcher that
+``uvshim install`` writes. It repeats the shim's case with 0, 100, 1,000 and 10,000 other
+cached environments in uv's cache, measures the cold paths (identity unknown after an
+interpreter swap; a uv binary not seen before), and counts, for the hot path, the processes
+the shim starts besides the final exec and the files it opens (with an audit hook).
+Timings belong here, never in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from _support.interpreters import make_prefix  # noqa: E402
+from _support.tool_wheel import build_tool_wheel  # noqa: E402
+from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
+
+ENV_COUNTS = (0, 100, 1_000, 10_000)
+
+
+class Bench:
+    def __init__(self, root: Path, uv_version: str) -> None:
+        self.root = root
+        self.real = uv_release(uv_version)
+        self.bindir = make_prefix(root / "prefix", "3.12", "symlinked")
+        self.wheels = root / "wheels"
+        build_tool_wheel(self.wheels)
+        self.launchers = root / "launchers"
+        subprocess.run([sys.executable, "-m", "uvshim", "install", "--dir", str(self.launchers)],
+                       check=True, capture_output=True)
+        (root / "work").mkdir()
+        self.env = {
+            "UV_CACHE_DIR": str(root / "cache"), "UV_TOOL_DIR": str(root / "tools"),
+            "UV_PYTHON_INSTALL_DIR": str(root / "pythons"), "UV_PYTHON_DOWNLOADS": "never",
+            "HOME": str(root / "home"), "XDG_CONFIG_HOME": str(root / "config"),
+            "UVSHIM_CACHE_DIR": str(root / "state"),
+            "PATH": os.pathsep.join([str(self.launchers), str(self.bindir), str(self.real),
+                                     "/usr/bin", "/bin"]),
+        }
+
+    def argv(self, uvx: Path) -> list[str]:
+        return [str(uvx), "--offline", "--find-links", str(self.wheels), "shimcheck"]
+
+    def run(self, argv: list[str]) -> float:
+        start = time.perf_counter()
+        done = subprocess.run(argv, env=self.env, cwd=self.root / "work", capture_output=True,
+                              check=False)
+        elapsed = time.perf_counter() - start
+        if done.returncode != 0 or not done.stdout.startswith(b"shimcheck 3.12"):
+            raise SystemExit(f"benchmark run failed: {argv}\n{done.stderr.decode()}")
+        return elapsed * 1000
+
+    def bare(self) -> float:
+        return self.run(self.argv(self.real / "uvx"))
+
+    def shim(self) -> float:
+        return self.run(self.argv(self.launchers / "uvx"))
+
+
+def interleave(rounds: int, cases: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
+    samples: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, case in cases.items():
+            samples[name].append(case())
+    return samples
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    quartiles = statistics.quantiles(values, n=4)
+    return {"median": statistics.median(values), "q1": quartiles[0], "q3": quartiles[2]}
+
+
+def add_other_envs(cache: Path, count: int) -> None:
+    """``count`` more environment entries in other interpreters' buckets, as a busy cache has."""
+    bucket_root = cache / "environments-v2"
+    archive = cache / "archive-v0"
+    existing = len(list(archive.glob("bench-*")))
+    for index in range(existing, count):
+        target = archive / f"bench-{index}"
+        target.mkdir(parents=True)
+        (target / "pyvenv.cfg").write_text("home = /x\nimplementation = CPython\n"
+                                           "version_info = 3.11.7\n")
+        bucket = bucket_root / f"{index % 997:016x}"
+        bucket.mkdir(parents=True, exist_ok=True)
+        (bucket / f"{index:016x}").symlink_to(target)
+
+
+def cold_identity(bench: Bench) -> float:
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / "identity-v1", ignore_errors=True)
+    return bench.shim()
+
+
+def cold_uv(bench: Bench) -> float:
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / "uv-v1", ignore_errors=True)
+    return bench.shim()
+
+
+AUDIT = r"""
+import sys
+opened, spawned = [], []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str):
+        opened.append(args[0])
+    elif event in ("subprocess.Popen", "os.posix_spawn", "os.fork", "os.system"):
+        spawned.append(event)
+    elif event == "os.exec":
+        print(len(spawned), len([p for p in opened if not p.endswith((".pyc", ".py"))]),
+              len(opened), file=sys.stderr)
+        sys.stderr.flush()
+        import os; os._exit(0)
+sys.addaudithook(hook)
+sys.path[:0] = PATHS
+from uvshim.run import main
+main("uvx", sys.argv[1:])
+"""
+
+
+def count_hot_path(bench: Bench) -> dict[str, int]:
+    """Processes started and files opened by a warm shim run, up to its exec of uv."""
+    from uvshim.install import runtime_paths  # noqa: PLC0415
+
+    code = AUDIT.replace("PATHS", json.dumps(runtime_paths()))
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", code, *bench.argv(Path("x"))[1:]],
+                          env=bench.env, cwd=bench.root / "work", capture_output=True, text=True,
+                          check=True)
+    spawned, data_files, all_files = (int(x) for x in done.stderr.split()[-3:])
+    return {"processes": spawned, "files_read": data_files, "files_incl_modules": all_files}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--uv", default=NEWEST, help="uv release to measure against")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="uvshim-bench-") as folder:
+        report = measure(Bench(Path(folder), options.uv), options.rounds)
+    report["uv"] = options.uv
+    print_report(report)
+    if options.json:
+        options.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0
+
+
+def measure(bench: Bench, rounds: int) -> dict[str, object]:
+    for _ in range(5):  # warm-up: the tool env, the identity and uv-version caches, the OS
+        bench.bare()
+        bench.shim()
+    hot = interleave(rounds, {"bare": bench.bare, "shim": bench.shim})
+    scaling = {}
+    for count in ENV_COUNTS:
+        add_other_envs(Path(bench.env["UV_CACHE_DIR"]), count)
+        samples = interleave(max(rounds // 2, 10), {"bare": bench.bare, "shim": bench.shim})
+        scaling[count] = {name: summary(values) for name, values in samples.items()}
+    cold = interleave(max(rounds // 4, 5), {"bare": bench.bare,
+                                            "cold_identity": lambda: cold_identity(bench),
+                                            "cold_uv": lambda: cold_uv(bench)})
+    return {"rounds": rounds, "hot": {k: summary(v) for k, v in hot.items()},
+            "scaling": scaling, "cold": {k: summary(v) for k, v in cold.items()},
+            "hot_path": count_hot_path(bench)}
+
+
+def print_report(report: dict[str, object]) -> None:
+    hot = report["hot"]
+    assert isinstance(hot, dict)
+    bare, shim = hot["bare"]["median"], hot["shim"]["median"]
+    print(f"uv {report['uv']}, {report['rounds']} interleaved rounds (ms, median [q1-q3])")
+    for name in ("bare", "shim"):
+        s = hot[name]
+        print(f"  {name:<14} {s['median']:7.1f}  [{s['q1']:.1f}-{s['q3']:.1f}]")
+    print(f"  overhead       {shim - bare:7.1f} ms  ratio {shim / bare:.3f}")
+    print("other cached environments -> shim overhead (median shim - median bare)")
+    scaling = report["scaling"]
+    assert isinstance(scaling, dict)
+    for count, cases in scaling.items():
+        print(f"  {count:>6}        {cases['shim']['median'] - cases['bare']['median']:7.1f} ms")
+    cold = report["cold"]
+    assert isinstance(cold, dict)
+    for name in ("cold_identity", "cold_uv"):
+        print(f"  {name:<14} {cold[name]['median'] - cold['bare']['median']:7.1f} ms over bare")
+    print(f"hot path: {report['hot_path']}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
