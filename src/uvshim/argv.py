@@ -24,9 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from packaging.version import Version
-
 from uvshim.uv_options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
+from uvshim.versions import Version
 
 __all__ = [
     "Arg",

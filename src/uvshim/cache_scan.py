@@ -11,11 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from packaging.version import Version
-
 from uvshim.cache_key import cache_digest
 from uvshim.identity import InterpreterIdentity
 from uvshim.pyvenv_cfg import read_pyvenv_cfg
+from uvshim.versions import Version
 
 _V0_6 = Version("0.6.0")
 _V0_7_14 = Version("0.7.14")

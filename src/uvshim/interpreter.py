@@ -22,8 +22,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from packaging.version import Version
-
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.identity import InterpreterIdentity
 from uvshim.python_request import (
@@ -37,6 +35,7 @@ from uvshim.python_request import (
     parse_request,
     parse_tool_name,
 )
+from uvshim.versions import Version
 
 Identify = Callable[[str], InterpreterIdentity]
 PREFERENCES = ("only-managed", "managed", "system", "only-system")

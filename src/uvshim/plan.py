@@ -6,8 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from packaging.version import Version
-
 from uvshim.argv import UvxInvocation
 from uvshim.cache_scan import bucket_dir, scan_bucket
 from uvshim.errors import UndecidableError
@@ -16,6 +14,7 @@ from uvshim.interpreter import InterpreterChoice, choose_interpreter
 from uvshim.policy import Decision, decide
 from uvshim.uv import uv_cache_dir
 from uvshim.uv_config import load_uv_config
+from uvshim.versions import Version
 
 OLDEST_KNOWN_UV = Version("0.5.0")
 

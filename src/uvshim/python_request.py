@@ -12,10 +12,8 @@ import os
 import re
 from dataclasses import dataclass
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.version import Version
-
 from uvshim.errors import UndecidableError
+from uvshim.versions import Version as UvVersion
 
 # Kinds of request, as uv's ``PythonRequest`` variants.
 DEFAULT, ANY, VERSION, IMPLEMENTATION, FILE, DIRECTORY, NAME = (
@@ -53,6 +51,10 @@ class VersionRequest:
         if self.kind == "default":
             return True
         if self.kind == "range":
+            # packaging only for ranges: it is the dearest import of all on the hot path.
+            from packaging.specifiers import SpecifierSet  # noqa: PLC0415
+            from packaging.version import Version  # noqa: PLC0415
+
             text = ".".join(map(str, version))
             return SpecifierSet(self.specifiers).contains(Version(text), prereleases=True)
         return version[: len(self.release)] == self.release
@@ -128,6 +130,8 @@ def _release_request(text: str) -> VersionRequest:
 
 
 def _range_request(text: str) -> VersionRequest:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
+
     try:
         specifiers = SpecifierSet(text)
     except InvalidSpecifier:
@@ -199,7 +203,7 @@ def _parse_path_or_name(value: str, cwd: str) -> PythonRequest:
     return PythonRequest(NAME, path=value, text=value)
 
 
-def parse_tool_name(target: str, uv_version: Version) -> PythonRequest | None:
+def parse_tool_name(target: str, uv_version: UvVersion) -> PythonRequest | None:
     """The Python a ``python@3.12`` / ``python3.12`` / ``python`` tool target asks for.
 
     None when the target is a package. ``PythonRequest(DEFAULT)`` for plain ``python``.
@@ -209,12 +213,12 @@ def parse_tool_name(target: str, uv_version: Version) -> PythonRequest | None:
     - 0.7.9+: ``PythonRequest::try_from_tool_name`` (#13583): ``python3.12``, ``python312``,
       ``python@3.12``, ``cpython3.12``, ``pypy@3.10``...
     """
-    if uv_version < Version("0.5.26"):
+    if uv_version < UvVersion("0.5.26"):
         return None
     lowered = target.lower()
     if lowered == "python":
         return PythonRequest(DEFAULT, text=target)
-    if uv_version < Version("0.7.9"):
+    if uv_version < UvVersion("0.7.9"):
         return _parse_legacy_tool_name(lowered, target)
     return _parse_tool_name(lowered, target)
 

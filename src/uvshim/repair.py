@@ -23,11 +23,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from packaging.version import Version
-
 from uvshim.cache_scan import read_entry
 from uvshim.identity import InterpreterIdentity
 from uvshim.policy import judge
+from uvshim.versions import Version
 
 _NO_CACHE_BROKEN = Version("0.8.19")
 LOCK_NAME = ".uvshim.lock"

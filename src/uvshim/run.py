@@ -11,8 +11,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import NoReturn
 
-from packaging.version import Version
-
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.errors import UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
@@ -23,6 +21,7 @@ from uvshim.policy import Decision
 from uvshim.repair import drop_stale
 from uvshim.uv import find_real_uv, uv_version
 from uvshim.uv_config import is_true
+from uvshim.versions import Version
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0
 

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from packaging.version import InvalidVersion, Version
-
 from uvshim.cache_key import seahash
 from uvshim.errors import UndecidableError, UvNotFoundError
 from uvshim.uv_config import is_true
+from uvshim.versions import InvalidVersionError, Version
 
 LAUNCHER_MARKER = b"uvshim-launcher"
-_VERSION_RE = re.compile(r"^uv(?:-tool-uvx)? (\d+\.\d+\.\d+\S*)")
 
 
 def find_real_uv(environ: Mapping[str, str]) -> str:
@@ -89,7 +86,7 @@ def _read_cached_version(entry: Path, real: str, stamp: list[int]) -> Version | 
         data = json.loads(entry.read_bytes())
         if data["path"] == real and data["stat"] == stamp:
             return Version(data["version"])
-    except (OSError, ValueError, KeyError, TypeError, InvalidVersion):
+    except (OSError, ValueError, KeyError, TypeError, InvalidVersionError):
         return None
     return None
 
@@ -100,11 +97,14 @@ def _ask_version(uv: str) -> Version:
                               check=False, stdin=subprocess.DEVNULL)
     except (OSError, subprocess.SubprocessError) as exc:
         raise UvNotFoundError(f"cannot run {uv} --version: {exc}") from None
-    match = _VERSION_RE.match(done.stdout.strip())
-    if done.returncode != 0 or match is None:
-        printed = done.stdout.strip()[:60]
-        raise UndecidableError(f"{uv} --version printed {printed!r}, not a uv version")
-    return Version(match.group(1))
+    words = done.stdout.split()
+    try:
+        if done.returncode == 0 and len(words) >= 2 and words[0] == "uv":
+            return Version(words[1])
+    except InvalidVersionError:
+        pass
+    printed = done.stdout.strip()[:60]
+    raise UndecidableError(f"{uv} --version printed {printed!r}, not a uv release this shim knows")
 
 
 def _write_json(entry: Path, data: dict[str, object]) -> None:

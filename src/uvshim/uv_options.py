@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
-from packaging.version import Version
+from uvshim.versions import Version
 
 __all__ = [
     "NEWEST_KNOWN",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
+from uvshim.versions import Version
 
 from _support.interpreters import make_prefix
 from _support.sandbox import require_python

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
+from uvshim.versions import Version
 
 from _support.uv_binaries import MATRIX, uv_release
 from uvshim.uv_options import OPTIONS, Action, Level, UvOption

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hypothesis import strategies as st
-from packaging.version import Version
 
 from _support.uv_binaries import MATRIX
 from uvshim.uv_options import OPTIONS, Level, UvOption, options_for
+from uvshim.versions import Version
 
 VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
     st.none(), st.sampled_from([Version(v) for v in MATRIX])

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
-from packaging.version import Version
 from strategies import (
     VERSIONS,
     UvxArgv,
@@ -13,6 +12,7 @@ from strategies import (
 )
 
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.versions import Version
 
 settings.register_profile("argv", max_examples=300, deadline=None)
 settings.load_profile("argv")

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from packaging.version import Version
 
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.uv_options import Level
+from uvshim.versions import Version
 
 NEW = Version("0.13.9")
 OLD = Version("0.5.0")

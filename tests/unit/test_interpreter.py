@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from packaging.version import Version
 
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.identity import InterpreterIdentity
 from uvshim.interpreter import InterpreterChoice, choose_interpreter
 from uvshim.python_request import parse_request, parse_tool_name
+from uvshim.versions import Version
 
 NEWEST = "0.13.9"
 

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
-from packaging.version import Version
 
 from uvshim import run
 from uvshim.cache_scan import CachedEnv
@@ -16,6 +15,7 @@ from uvshim.interpreter import InterpreterChoice
 from uvshim.plan import Plan
 from uvshim.policy import Decision, Verdict
 from uvshim.repair import RepairResult
+from uvshim.versions import Version
 
 IDENTITY = InterpreterIdentity(
     implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,

@@ -55,7 +55,7 @@ def test_uv_version_is_cached_by_the_binary_stat(tmp_path: Path) -> None:
 
 def test_uv_version_rejects_what_is_not_uv(tmp_path: Path) -> None:
     fake = write_exe(tmp_path / "uv", "#!/bin/sh\necho hello\n")
-    with pytest.raises(UndecidableError, match="not a uv version"):
+    with pytest.raises(UndecidableError, match="not a uv release this shim knows"):
         uv_version(str(fake), tmp_path / "state")
 
 
