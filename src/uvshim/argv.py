@@ -22,8 +22,8 @@ What clap does, measured with every release in ``tests/_support/uv_binaries.MATR
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
 
+from uvshim.record import Record, replace
 from uvshim.uv_options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
 from uvshim.versions import Version
 
@@ -51,16 +51,14 @@ class ArgvError(Exception):
     """The argv cannot be parsed with certainty; run uv with it unchanged."""
 
 
-@dataclass(frozen=True)
-class OptionUse:
+class OptionUse(Record):
     """One option as uv will see it, with its value (None for a flag)."""
 
     option: UvOption
     value: str | None = None
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(Record):
     """Some argv tokens exactly as given and the options they hold.
 
     ``("--python", "3.12")`` holds one use, ``("-qn",)`` holds two, and a subcommand word
@@ -72,8 +70,7 @@ class Arg:
     level: Level
 
 
-@dataclass(frozen=True)
-class UvxInvocation:
+class UvxInvocation(Record):
     """A parsed ``uvx`` / ``uv tool run`` argv.
 
     ``prefix`` is empty for ``uvx``; for ``uv …`` it holds everything up to and including

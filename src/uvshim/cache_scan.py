@@ -9,11 +9,11 @@ bucket is read: each was built by "the interpreter at this path".
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from uvshim.cache_key import cache_digest
 from uvshim.identity import InterpreterIdentity
 from uvshim.pyvenv_cfg import read_pyvenv_cfg
+from uvshim.record import Record
 from uvshim.versions import Version
 
 _V0_6 = Version("0.6.0")
@@ -22,8 +22,7 @@ _V0_7_19 = Version("0.7.19")
 _V0_8 = Version("0.8.0")
 
 
-@dataclass(frozen=True)
-class CachedEnv:
+class CachedEnv(Record):
     """One entry of an interpreter's bucket, as found on disk."""
 
     entry: str  # the link uv looks up

@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from uvshim.errors import InterpreterError
+from uvshim.record import Record
 
 PROBE_PATH = Path(__file__).with_name("_probe.py")
 PROBE_TIMEOUT_S = 30.0
 
 
-@dataclass(frozen=True)
-class InterpreterIdentity:
+class InterpreterIdentity(Record):
     """What an interpreter is, as it reports itself (fields mirror ``_probe.identity``)."""
 
     implementation: str  # "CPython", as uv writes it into pyvenv.cfg
@@ -40,7 +39,7 @@ class InterpreterIdentity:
         return self.prefix != self.base_prefix
 
     def to_json(self) -> dict[str, object]:
-        return asdict(self)
+        return self.as_dict()
 
     @classmethod
     def from_json(cls, data: object) -> InterpreterIdentity:

@@ -20,7 +20,6 @@ import os
 import platform
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.identity import InterpreterIdentity
@@ -35,6 +34,7 @@ from uvshim.python_request import (
     parse_request,
     parse_tool_name,
 )
+from uvshim.record import Record
 from uvshim.versions import Version
 
 Identify = Callable[[str], InterpreterIdentity]
@@ -44,8 +44,7 @@ _PLAIN_REQUIREMENT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
                                 r"(\s*(===|==|!=|~=|<=|>=|<|>)[^/\\@;]*)?$")
 
 
-@dataclass(frozen=True)
-class InterpreterChoice:
+class InterpreterChoice(Record):
     executable: str  # the path exactly as uv discovers it
     identity: InterpreterIdentity
     source: str  # why this one, for ``uvshim explain``
@@ -56,8 +55,7 @@ class _UvFailsError(Exception):
     """uv stops with an error before it uses any interpreter."""
 
 
-@dataclass(frozen=True)
-class _Search:
+class _Search(Record):
     """What one discovery reads: the request, the preference and the process context."""
 
     request: PythonRequest
@@ -299,8 +297,7 @@ def _python_in_directory(folder: str, uv: Version) -> str:
     return os.path.join(folder, "bin", names[0])
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(Record):
     path: str
     origin: str  # "managed" or "search path"
     why: str
@@ -534,8 +531,7 @@ _KEY = re.compile(r"^(?P<impl>[a-z]+)-(?P<version>[^-]+)-(?P<os>[a-z]+)"
 _STABLE_CPYTHON = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
-@dataclass(frozen=True)
-class ManagedPython:
+class ManagedPython(Record):
     folder: str  # absolute, as ``std::path::absolute`` makes it
     name: str
     version: tuple[int, int, int]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from uvshim.argv import UvxInvocation
@@ -12,6 +11,7 @@ from uvshim.errors import UndecidableError
 from uvshim.identity_cache import identify
 from uvshim.interpreter import InterpreterChoice, choose_interpreter
 from uvshim.policy import Decision, decide
+from uvshim.record import Record
 from uvshim.uv import uv_cache_dir
 from uvshim.uv_config import load_uv_config
 from uvshim.versions import Version
@@ -19,8 +19,7 @@ from uvshim.versions import Version
 OLDEST_KNOWN_UV = Version("0.5.0")
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Record):
     uv_version: Version
     cache_dir: str | None
     choice: InterpreterChoice | None

@@ -10,21 +10,19 @@ patch-only difference is not stale: uv itself reuses environments across patch u
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from uvshim.cache_scan import CachedEnv
 from uvshim.identity import InterpreterIdentity
+from uvshim.record import Record
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Record):
     env: CachedEnv
     stale: bool
     reason: str
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Record):
     """What the shim will do, with every reason, so ``explain`` only has to print it."""
 
     verdicts: tuple[Verdict, ...]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from uvshim.errors import UndecidableError
+from uvshim.record import Record
 from uvshim.versions import Version as UvVersion
 
 # Kinds of request, as uv's ``PythonRequest`` variants.
@@ -29,8 +29,7 @@ _SPECIFIER_START = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)")
 _KEY_LIKE = re.compile(r"^[a-z]+-")
 
 
-@dataclass(frozen=True)
-class VersionRequest:
+class VersionRequest(Record):
     """uv's ``VersionRequest`` restricted to stable CPython versions of the default variant."""
 
     kind: str  # "default", "major", "minor", "patch" or "range"
@@ -97,8 +96,7 @@ class VersionRequest:
 DEFAULT_VERSION = VersionRequest("default")
 
 
-@dataclass(frozen=True)
-class PythonRequest:
+class PythonRequest(Record):
     kind: str
     version: VersionRequest = DEFAULT_VERSION
     implementation: str | None = None  # "cpython" when named

@@ -21,19 +21,18 @@ tests/integration/test_stale_env.py on one release per minor series):
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from uvshim.cache_scan import read_entry
 from uvshim.identity import InterpreterIdentity
 from uvshim.policy import judge
+from uvshim.record import Record
 from uvshim.versions import Version
 
 _NO_CACHE_BROKEN = Version("0.8.19")
 LOCK_NAME = ".uvshim.lock"
 
 
-@dataclass(frozen=True)
-class RepairResult:
+class RepairResult(Record):
     dropped: tuple[str, ...]
     fallback_flags: tuple[str, ...]  # flags to add when the links could not be dropped
     problem: str | None  # why the links could not be dropped

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from uvshim.errors import UndecidableError
+from uvshim.record import Record
 
 _KEYS = ("cache-dir", "python-preference")
 
 
-@dataclass(frozen=True)
-class UvConfig:
+class UvConfig(Record):
     cache_dir: str | None = None
     python_preference: str | None = None
 

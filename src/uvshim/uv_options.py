@@ -26,10 +26,10 @@ compares the table with the help of each release in the matrix.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from uvshim.record import Record
 from uvshim.versions import Version
 
 __all__ = [
@@ -68,8 +68,7 @@ _GLOBAL = frozenset(Level)
 _RUN = frozenset({Level.RUN, Level.UVX})
 
 
-@dataclass(frozen=True)
-class UvOption:
+class UvOption(Record):
     """One uv option, as accepted by the releases from ``since`` up to ``until``."""
 
     name: str  # canonical long name, without dashes
@@ -94,8 +93,7 @@ class UvOption:
         return self.until is None or version < Version(self.until)
 
 
-@dataclass(frozen=True)
-class OptionLookup:
+class OptionLookup(Record):
     longs: Mapping[str, UvOption]
     shorts: Mapping[str, UvOption]
 

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -8,6 +7,7 @@ import pytest
 from uvshim.cache_scan import read_entry, scan_bucket
 from uvshim.identity import InterpreterIdentity
 from uvshim.policy import decide, judge
+from uvshim.record import replace
 
 PY312 = InterpreterIdentity(
     implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
