@@ -21,11 +21,15 @@ What clap does, measured with every release in ``tests/_support/uv_binaries.MATR
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-
 from uvshim.record import Record, replace
 from uvshim.uv_options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
 from uvshim.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from uvshim.uv_options import LevelName
 
 __all__ = [
     "Arg",
@@ -39,7 +43,7 @@ __all__ = [
 ]
 
 _SEPARATOR = "--"
-_TOOL_SUBCOMMANDS = {"run": Level.RUN, "uvx": Level.UVX}
+_TOOL_SUBCOMMANDS: dict[str, LevelName] = {"run": Level.RUN, "uvx": Level.UVX}
 
 # `--python-preference` together with `--managed-python` or `--no-managed-python` is an error
 # in uv 0.12.5 (`resolve_python_preference` in crates/uv/src/settings.rs); older releases
@@ -67,7 +71,7 @@ class Arg(Record):
 
     tokens: tuple[str, ...]
     uses: tuple[OptionUse, ...]
-    level: Level
+    level: LevelName
 
 
 class UvxInvocation(Record):
@@ -82,7 +86,7 @@ class UvxInvocation(Record):
     separator: bool
     command: str | None
     tool_args: tuple[str, ...]
-    level: Level
+    level: LevelName
     uv_version: Version | None
 
     @property
@@ -158,7 +162,7 @@ class UvxInvocation(Record):
 
 
 def parse_uvx(
-    args: Sequence[str], uv_version: Version | None, *, level: Level = Level.UVX
+    args: Sequence[str], uv_version: Version | None, *, level: LevelName = Level.UVX
 ) -> UvxInvocation:
     """Parse the arguments after ``uvx`` (``level=Level.RUN`` for those after ``uv tool run``).
 
@@ -216,7 +220,7 @@ def with_options(inv: UvxInvocation, extra: Sequence[str]) -> UvxInvocation:
     return replace(inv, options=options)
 
 
-def _lookup(uv_version: Version | None, level: Level) -> OptionLookup:
+def _lookup(uv_version: Version | None, level: LevelName) -> OptionLookup:
     if uv_version is not None and uv_version < OLDEST_KNOWN:
         raise ArgvError(f"uv {uv_version} is older than any uv whose options are known")
     return options_for(uv_version, level)
@@ -226,7 +230,7 @@ def _parse_after_subcommand(
     tokens: list[str],
     index: int,
     prefix: tuple[Arg, ...],
-    level: Level,
+    level: LevelName,
     uv_version: Version | None,
 ) -> UvxInvocation:
     lookup = _lookup(uv_version, level)
@@ -246,7 +250,7 @@ def _parse_after_subcommand(
 
 
 def _parse_prefix_options(
-    tokens: list[str], index: int, level: Level, uv_version: Version | None, out: list[Arg]
+    tokens: list[str], index: int, level: LevelName, uv_version: Version | None, out: list[Arg]
 ) -> int:
     """Read the options before a subcommand word into ``out``; return where the word is."""
     lookup = _lookup(uv_version, level)
@@ -263,7 +267,7 @@ def _parse_prefix_options(
 
 
 def _parse_option(
-    tokens: list[str], index: int, lookup: OptionLookup, level: Level
+    tokens: list[str], index: int, lookup: OptionLookup, level: LevelName
 ) -> tuple[Arg | None, int]:
     """Parse the option at ``index``; (None, index) when the options end there."""
     token = tokens[index]
@@ -275,7 +279,7 @@ def _parse_option(
 
 
 def _parse_long(
-    tokens: list[str], index: int, lookup: OptionLookup, level: Level
+    tokens: list[str], index: int, lookup: OptionLookup, level: LevelName
 ) -> tuple[Arg, int]:
     token = tokens[index]
     name, equals, attached = token[2:].partition("=")
@@ -293,7 +297,7 @@ def _parse_long(
 
 
 def _parse_short_cluster(
-    tokens: list[str], index: int, lookup: OptionLookup, level: Level
+    tokens: list[str], index: int, lookup: OptionLookup, level: LevelName
 ) -> tuple[Arg, int]:
     token = tokens[index]
     uses: list[OptionUse] = []

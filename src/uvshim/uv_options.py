@@ -25,12 +25,18 @@ compares the table with the help of each release in the matrix.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from enum import Enum
-from functools import lru_cache
-
 from uvshim.record import Record
 from uvshim.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Final, Literal
+
+    LevelName = Literal["uv", "tool", "run", "uvx"]
+    ActionName = Literal["set", "help", "version"]
+else:
+    LevelName = ActionName = str
 
 __all__ = [
     "NEWEST_KNOWN",
@@ -49,23 +55,24 @@ OLDEST_KNOWN = Version("0.5.0")
 NEWEST_KNOWN = Version("0.13.9")
 
 
-class Level(Enum):
-    """Where on the command line an option stands."""
+class Level:
+    """Where on the command line an option stands (plain strings: ``enum`` is a dear import
+    on the hot path)."""
 
-    UV = "uv"  # before `tool`
-    TOOL = "tool"  # between `tool` and `run`
-    RUN = "run"  # after `uv tool run`
-    UVX = "uvx"  # after `uvx` or `uv tool uvx`
-
-
-class Action(Enum):
-    SET = "set"
-    HELP = "help"  # clap prints help and exits as soon as it sees it
-    VERSION = "version"
+    UV: Final = "uv"  # before `tool`
+    TOOL: Final = "tool"  # between `tool` and `run`
+    RUN: Final = "run"  # after `uv tool run`
+    UVX: Final = "uvx"  # after `uvx` or `uv tool uvx`
 
 
-_GLOBAL = frozenset(Level)
-_RUN = frozenset({Level.RUN, Level.UVX})
+class Action:
+    SET: Final = "set"
+    HELP: Final = "help"  # clap prints help and exits as soon as it sees it
+    VERSION: Final = "version"
+
+
+_GLOBAL: frozenset[LevelName] = frozenset({Level.UV, Level.TOOL, Level.RUN, Level.UVX})
+_RUN: frozenset[LevelName] = frozenset({Level.RUN, Level.UVX})
 
 
 class UvOption(Record):
@@ -82,10 +89,10 @@ class UvOption(Record):
     env: str | None = None
     since: str = "0.5.0"
     until: str | None = None
-    levels: frozenset[Level] = _RUN
+    levels: frozenset[LevelName] = _RUN
     hidden: bool = False  # not listed by `uv tool run --help`
     conflicts: tuple[str, ...] = ()  # canonical names clap rejects at the same level
-    action: Action = Action.SET
+    action: ActionName = Action.SET
 
     def exists_in(self, version: Version) -> bool:
         if version < Version(self.since):
@@ -98,12 +105,21 @@ class OptionLookup(Record):
     shorts: Mapping[str, UvOption]
 
 
-@lru_cache(maxsize=64)
-def options_for(version: Version | None, level: Level) -> OptionLookup:
+_LOOKUPS: dict[tuple[Version | None, LevelName], OptionLookup] = {}
+
+
+def options_for(version: Version | None, level: LevelName) -> OptionLookup:
     """The options uv ``version`` accepts at ``level``; None means the newest known table.
 
     Before ``OLDEST_KNOWN`` nothing is known, and the lookup is empty.
     """
+    cached = _LOOKUPS.get((version, level))
+    if cached is None:
+        cached = _LOOKUPS[version, level] = _build_lookup(version, level)
+    return cached
+
+
+def _build_lookup(version: Version | None, level: LevelName) -> OptionLookup:
     effective = NEWEST_KNOWN if version is None or version > NEWEST_KNOWN else version
     longs: dict[str, UvOption] = {}
     shorts: dict[str, UvOption] = {}

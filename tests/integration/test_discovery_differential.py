@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from uvshim.versions import Version
 
 from _support.interpreters import make_prefix
 from _support.sandbox import require_python
@@ -25,6 +24,7 @@ from _support.uv_binaries import uv_release
 from uvshim.errors import UndecidableError
 from uvshim.identity_cache import identify
 from uvshim.interpreter import choose_interpreter
+from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from uvshim.versions import Version
 
 from _support.uv_binaries import MATRIX, uv_release
-from uvshim.uv_options import OPTIONS, Action, Level, UvOption
+from uvshim.uv_options import OPTIONS, Action, Level, LevelName, UvOption
+from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration
 
@@ -52,7 +52,7 @@ def _listed(match: re.Match[str], note: str) -> Listed:
     return Listed(match["long"], match["short"], bool(match["value"]), env["name"] if env else None)
 
 
-def table_options(version: Version, level: Level) -> set[Listed]:
+def table_options(version: Version, level: LevelName) -> set[Listed]:
     def listed(option: UvOption) -> Listed:
         return Listed(option.name, option.short, option.takes_value, option.env)
 
@@ -73,7 +73,7 @@ def help_of(uv: Path, subcommand: str) -> str:
 
 @pytest.mark.parametrize("version", MATRIX)
 @pytest.mark.parametrize(("subcommand", "level"), [("run", Level.RUN), ("uvx", Level.UVX)])
-def test_table_matches_help(version: str, subcommand: str, level: Level) -> None:
+def test_table_matches_help(version: str, subcommand: str, level: LevelName) -> None:
     uv = uv_release(version) / "uv"
     listed = listed_options(help_of(uv, subcommand))
     expected = table_options(Version(version), level)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from _support.uv_binaries import MATRIX
-from uvshim.uv_options import OPTIONS, Level, UvOption, options_for
+from uvshim.uv_options import OPTIONS, Level, LevelName, UvOption, options_for
 from uvshim.versions import Version
 
 VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
@@ -74,20 +74,20 @@ def _compatible(chosen: list[UvOption], elsewhere: Sequence[UvOption] = ()) -> l
     return kept
 
 
-def _table(version: Version | None, level: Level) -> list[UvOption]:
+def _table(version: Version | None, level: LevelName) -> list[UvOption]:
     return sorted(set(options_for(version, level).longs.values()), key=lambda option: option.name)
 
 
 @st.composite
 def _options(
-    draw: st.DrawFn, version: Version | None, level: Level, elsewhere: Sequence[UvOption] = ()
+    draw: st.DrawFn, version: Version | None, level: LevelName, elsewhere: Sequence[UvOption] = ()
 ) -> list[UvOption]:
     chosen = draw(st.lists(st.sampled_from(_table(version, level)), max_size=6))
     return _compatible(chosen, elsewhere)
 
 
 @st.composite
-def uvx_argvs(draw: st.DrawFn, level: Level = Level.UVX) -> UvxArgv:
+def uvx_argvs(draw: st.DrawFn, level: LevelName = Level.UVX) -> UvxArgv:
     version = draw(VERSIONS)
     return draw(_argv_after(version, draw(_options(version, level))))
 
@@ -108,7 +108,8 @@ def uv_tool_run_argvs(draw: st.DrawFn) -> tuple[list[str], UvxArgv]:
     version = draw(VERSIONS)
     prefix: list[str] = []
     chosen: list[UvOption] = []
-    for word, level in (("tool", Level.UV), ("run", Level.TOOL)):
+    levels: tuple[tuple[str, LevelName], ...] = (("tool", Level.UV), ("run", Level.TOOL))
+    for word, level in levels:
         options = draw(_options(version, level, chosen))
         prefix += [token for option in options for token in draw(option_tokens(option))]
         prefix.append(word)
