@@ -10,26 +10,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from uvshim import __version__
 from uvshim.errors import UvshimError
 
+# The same variables, defaults and meanings as the README's Configuration table (a test
+# compares the two with the variables the code reads).
 ENVIRONMENT_HELP = """\
 environment:
-  UVSHIM_DISABLE=1        run the real uv unchanged, checking nothing
-  UVSHIM_REAL_UV=PATH     the real uv binary (default: the first `uv` on PATH that is not a
-                          uvshim launcher; relative PATH entries are never searched)
-  UVSHIM_CACHE_DIR=DIR    uvshim's own state (default: ~/.cache/uvshim, per platformdirs)
-  UVSHIM_LOCK_TIMEOUT=S   seconds to wait for another shim repairing the same cache (30)
-  UVSHIM_STRICT=1         fail instead of running uv unchanged when the check fails (tests)
+  UVSHIM_DISABLE=1        run the real uv unchanged, checking nothing (default: unset)
+  UVSHIM_REAL_UV=PATH     the real uv binary; relative PATH entries are never searched
+                          (default: the first uv on PATH that is not a uvshim launcher)
+  UVSHIM_CACHE_DIR=DIR    uvshim's own state: interpreter identities, uv versions
+                          (default: ~/.cache/uvshim, platformdirs' user cache)
+  UVSHIM_LOCK_TIMEOUT=S   seconds to wait for another shim repairing the same cache
+                          (default: 30)
+  UVSHIM_STRICT=1         fail instead of running uv unchanged when the check fails, for
+                          tests (default: unset)
+uv's own variables (UV_CACHE_DIR, UV_NO_CACHE, XDG_CACHE_HOME, UV_PYTHON, ...) mean what they
+mean to uv.
 """
-
-
-def default_shim_dir() -> Path:
-    import platformdirs  # noqa: PLC0415  -- only the install command needs it
-
-    return Path(platformdirs.user_data_dir("uvshim", appauthor=False)) / "bin"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -43,11 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"uvshim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    install = commands.add_parser("install", help="write uvx and uv launchers into a folder")
-    install.add_argument("--dir", type=Path, default=None,
-                         help="where to write them (default: %(default)s → a per-user folder)")
-    install.add_argument("--force", action="store_true",
-                         help="replace files there that are not uvshim launchers")
+    from uvshim import install  # noqa: PLC0415  -- the uvx path never builds this parser
+
+    install.add_commands(commands)
     return parser
 
 
@@ -67,18 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(options: argparse.Namespace) -> int:
-    if options.command == "install":
-        return _install(options.dir or default_shim_dir(), options.force)
+    if options.command in {"install", "uninstall"}:
+        from uvshim.install import run_command  # noqa: PLC0415
+
+        return run_command(options)
     build_parser().print_help()
     return 2
-
-
-def _install(folder: Path, force: bool) -> int:
-    from uvshim.install import install_launchers  # noqa: PLC0415
-
-    installed = install_launchers(folder.absolute(), force)
-    for path in installed.written:
-        print(f"wrote {path}")
-    print("Put them ahead of uv on PATH, e.g. in your shell profile:")
-    print(f'  export PATH="{installed.folder}:$PATH"')
-    return 0

@@ -1,28 +1,71 @@
-"""Writing the ``uvx`` and ``uv`` launchers of this installation into a folder."""
+"""Writing, checking and removing the ``uvx`` and ``uv`` launchers of this installation.
+
+What ``install`` writes is recorded in ``<folder>/.uvshim/manifest.json`` beside the
+launchers (not in uvshim's cache folder, which may be wiped or, in an image, be a mount), so
+``uninstall`` removes exactly that and nothing else. A real ``uvx`` that ``--replace-uvx``
+displaces is kept in ``<folder>/.uvshim/replaced/`` and put back by ``uninstall``.
+"""
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import os
+import re
 import shlex
+import shutil
+import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from uvshim.errors import UvshimError
-from uvshim.uv import is_launcher
+from uvshim.paths import state_dir
+from uvshim.uv import find_real_uv, is_launcher, uv_version
 
 SHIM_NAMES = ("uvx", "uv")
+STATE_FOLDER = ".uvshim"
+MANIFEST_FORMAT = 1
 # Modules the hot path may import; their folders go on the launcher's sys.path.
 _RUNTIME_MODULES = ("uvshim", "packaging", "filelock", "platformdirs", "tomli")
+# `uvx --version` prints "uvx X" from 0.7.0 and "uv-tool-uvx X" before (uv-facts section 8).
+_UVX_VERSION_RE = re.compile(r"^(?:uvx|uv-tool-uvx) \d+\.\d+\.\d+")
+_UV_VERSION_RE = re.compile(r"^uv \d+\.\d+\.\d+")
 
 
 @dataclass(frozen=True)
 class Installed:
     folder: Path
     written: tuple[Path, ...]
+    set_aside: tuple[Path, ...]  # real files moved into .uvshim/replaced/
+    real_uv: str | None  # the uv the uvx launcher is bound to, if any
+
+
+@dataclass(frozen=True)
+class Uninstalled:
+    folder: Path
+    removed: tuple[Path, ...]
+    restored: tuple[Path, ...]
+    kept: tuple[Path, ...]  # recorded, but no longer our launcher: left alone
+
+
+@dataclass
+class Manifest:
+    """What one folder holds from ``uvshim install``: launcher names, set-aside originals."""
+
+    created_folder: bool
+    python: str
+    real_uv: str | None = None
+    files: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+def default_shim_dir() -> Path:
+    import platformdirs  # noqa: PLC0415  -- only the management commands need it
+
+    return Path(platformdirs.user_data_dir("uvshim", appauthor=False)) / "bin"
 
 
 def runtime_paths() -> list[str]:
@@ -38,12 +81,17 @@ def runtime_paths() -> list[str]:
     return folders
 
 
-def render_launcher(name: str, python: str, paths: list[str]) -> str:
-    template = _template(name)
-    code = (f"import sys; sys.path[:0] = {json.dumps(paths)}; "
-            f"from uvshim.run import main; main({json.dumps(name)}, sys.argv[1:])")
+def render_launcher(name: str, python: str, paths: list[str], real_uv: str | None = None) -> str:
+    """The launcher script; ``real_uv`` becomes the default of ``UVSHIM_REAL_UV`` inside it
+    only (never exported), so the user's own setting still wins."""
+    environ = "os.environ"
+    if real_uv is not None:
+        environ = f"{{{json.dumps('UVSHIM_REAL_UV')}: {json.dumps(real_uv)}, **os.environ}}"
+    code = (f"import os, sys; sys.path[:0] = {json.dumps(paths)}; "
+            f"from uvshim.run import main; main({json.dumps(name)}, sys.argv[1:], {environ})")
     placeholder = "@CODE_UVX@" if name == "uvx" else "@CODE_UV@"
-    return template.replace("@PYTHON@", shlex.quote(python)).replace(placeholder, shlex.quote(code))
+    return _template(name).replace("@PYTHON@", shlex.quote(python)).replace(
+        placeholder, shlex.quote(code))
 
 
 def _template(name: str) -> str:
@@ -51,18 +99,74 @@ def _template(name: str) -> str:
     return resources.files("uvshim").joinpath("launchers", name).read_text(encoding="utf-8")
 
 
-def install_launchers(folder: Path, force: bool) -> Installed:
-    folder.mkdir(parents=True, exist_ok=True)
+def install_launchers(folder: Path, force: bool = False, *, names: tuple[str, ...] = SHIM_NAMES,
+                      replace_uvx: bool = False) -> Installed:
+    """Write the launchers ``names`` into ``folder``; record them before writing them.
+
+    With ``replace_uvx`` only ``uvx`` is written, over the real uvx there, and bound to the
+    real ``uv`` beside it, which is what the real uvx runs (``uv tool uvx``).
+    """
+    if replace_uvx:
+        names = ("uvx",)
+    real_uv = _sibling_real_uv(folder) if replace_uvx else None
+    plans = [(name, _displaces(folder / name, force=force, replace_uvx=replace_uvx))
+             for name in names]
+    manifest = _start_manifest(folder)
+    if real_uv is not None:
+        manifest.real_uv = real_uv
+    for name, displaces in plans:
+        previous = manifest.files.get(name, {})
+        manifest.files[name] = {"set_aside": displaces or previous.get("set_aside", False)}
+    write_manifest(folder, manifest)
+    set_aside = [_set_aside(folder, name) for name, displaces in plans if displaces]
     paths = runtime_paths()
-    written = []
-    for name in SHIM_NAMES:
-        target = folder / name
-        if target.exists() and not is_launcher(str(target)) and not force:
-            raise UvshimError(f"{target} exists and is not a uvshim launcher (the real {name}?); "
-                              "choose another --dir, or --force to replace it")
-        _write_executable(target, render_launcher(name, sys.executable, paths))
-        written.append(target)
-    return Installed(folder, tuple(written))
+    for name, _ in plans:
+        bound = real_uv if name == "uvx" else None
+        _write_executable(folder / name, render_launcher(name, sys.executable, paths, bound))
+    return Installed(folder, tuple(folder / name for name, _ in plans), tuple(set_aside), real_uv)
+
+
+def _sibling_real_uv(folder: Path) -> str:
+    uv = folder / "uv"
+    if not uv.is_file() or is_launcher(str(uv)) or not _prints(uv, _UV_VERSION_RE):
+        raise UvshimError(f"{uv} is not the real uv; --replace-uvx replaces the uvx that sits "
+                          "beside the real uv: pass --dir with the folder holding both")
+    return str(uv)
+
+
+def _displaces(target: Path, *, force: bool, replace_uvx: bool) -> bool:
+    """Whether writing ``target`` moves a file that is not our launcher out of the way."""
+    if not os.path.lexists(target) or is_launcher(str(target)):
+        return False
+    if target.name == "uv":
+        raise UvshimError(f"{target} is not a uvshim launcher (the real uv?) and uvshim never "
+                          "replaces it; choose another --dir, or --replace-uvx to replace only "
+                          "the uvx beside it")
+    if replace_uvx and not _prints(target, _UVX_VERSION_RE) and not force:
+        raise UvshimError(f"{target} does not answer --version like uv's uvx; "
+                          "--force to replace it anyway (uninstall puts it back)")
+    if not (replace_uvx or force):
+        raise UvshimError(f"{target} exists and is not a uvshim launcher; choose another --dir, "
+                          "or --replace-uvx to replace the real uvx (uninstall puts it back)")
+    return True
+
+
+def _prints(binary: Path, expected: re.Pattern[str]) -> bool:
+    """Whether ``binary --version`` prints a line matching ``expected``."""
+    try:
+        done = subprocess.run([str(binary), "--version"], capture_output=True, text=True,
+                              timeout=30, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0 and expected.match(done.stdout.strip()) is not None
+
+
+def _set_aside(folder: Path, name: str) -> Path:
+    keep = folder / STATE_FOLDER / "replaced"
+    keep.mkdir(parents=True, exist_ok=True)
+    # rename keeps a symlink a symlink and the file's mode and owner as they were.
+    os.replace(folder / name, keep / name)
+    return keep / name
 
 
 def _write_executable(target: Path, text: str) -> None:
@@ -70,3 +174,209 @@ def _write_executable(target: Path, text: str) -> None:
     temporary.write_text(text, encoding="utf-8")
     temporary.chmod(0o755)
     temporary.replace(target)
+
+
+def _start_manifest(folder: Path) -> Manifest:
+    existing = read_manifest(folder)
+    if existing is not None:
+        existing.python = sys.executable
+        return existing
+    created = not folder.exists()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UvshimError(f"cannot create {folder}: {exc.strerror}; choose another --dir"
+                          ) from None
+    return Manifest(created_folder=created, python=sys.executable)
+
+
+def manifest_path(folder: Path) -> Path:
+    return folder / STATE_FOLDER / "manifest.json"
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    path = manifest_path(folder)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data["format"] != MANIFEST_FORMAT:
+            raise UvshimError(f"{path} has format {data['format']}, not {MANIFEST_FORMAT}; "
+                              "use the uvshim that wrote it")
+        files = {str(k): {"set_aside": bool(v["set_aside"])} for k, v in data["files"].items()}
+        return Manifest(bool(data["created_folder"]), str(data["python"]),
+                        data.get("real_uv"), files)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UvshimError(f"cannot read {path} ({exc}); remove the launchers there by hand"
+                          ) from None
+
+
+def write_manifest(folder: Path, manifest: Manifest) -> None:
+    path = manifest_path(folder)
+    data = {"format": MANIFEST_FORMAT, "created_folder": manifest.created_folder,
+            "python": manifest.python, "real_uv": manifest.real_uv, "files": manifest.files}
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(".manifest.json.tmp")
+        temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        raise UvshimError(f"cannot write {path}: {exc.strerror}; choose a --dir you can write"
+                          ) from None
+
+
+def uninstall_launchers(folder: Path) -> Uninstalled:
+    """Remove what the manifest lists, if it is still our launcher; put set-aside files back."""
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise UvshimError(f"nothing recorded in {manifest_path(folder)}; pass --dir with the "
+                          "folder you ran `uvshim install` for")
+    removed, restored, kept = [], [], []
+    for name, record in manifest.files.items():
+        target = folder / name
+        if is_launcher(str(target)):
+            target.unlink()
+            removed.append(target)
+        elif os.path.lexists(target):
+            kept.append(target)
+        backup = folder / STATE_FOLDER / "replaced" / name
+        if record["set_aside"] and os.path.lexists(backup) and not os.path.lexists(target):
+            os.replace(backup, target)
+            restored.append(target)
+    _remove_state(folder, manifest.created_folder)
+    return Uninstalled(folder, tuple(removed), tuple(restored), tuple(kept))
+
+
+def _remove_state(folder: Path, created_folder: bool) -> None:
+    manifest_path(folder).unlink()
+    # rmdir only removes empty folders: a set-aside file we could not put back stays.
+    for empty in (folder / STATE_FOLDER / "replaced", folder / STATE_FOLDER):
+        _rmdir_if_empty(empty)
+    if created_folder:
+        _rmdir_if_empty(folder)
+
+
+def _rmdir_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        return
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    lines: tuple[str, ...]
+    ok: bool
+
+
+def check_launchers(folder: Path, environ: Mapping[str, str]) -> CheckReport:
+    """Whether the launchers in ``folder`` are what PATH runs, and which real uv they call."""
+    manifest = read_manifest(folder)
+    if manifest is None or not manifest.files:
+        return CheckReport((f"no uvshim launchers recorded in {folder}; "
+                            f"run `uvshim install --dir {folder}`",), ok=False)
+    verdicts = [_check_first(folder / name, environ) for name in manifest.files]
+    real_uv, uv_ok = _check_real_uv(manifest, environ)
+    lines = [line for line, _ in verdicts] + [real_uv]
+    return CheckReport(tuple(lines), ok=uv_ok and all(ok for _, ok in verdicts))
+
+
+def _check_first(launcher: Path, environ: Mapping[str, str]) -> tuple[str, bool]:
+    name, folder = launcher.name, launcher.parent
+    if not is_launcher(str(launcher)):
+        return (f"{name}: {launcher} is no longer a uvshim launcher; "
+                f"run `uvshim install --dir {folder}` again", False)
+    first = shutil.which(name, path=environ.get("PATH", os.defpath))
+    if first is not None and os.path.samefile(first, launcher):
+        return f"{name}: {launcher} comes first on PATH", True
+    if first is None:
+        return f'{name}: not on PATH; add it: export PATH="{folder}:$PATH"', False
+    return (f"{name}: PATH runs {first} first, not {launcher}; "
+            f"put {folder} ahead of {os.path.dirname(first)} on PATH", False)
+
+
+def _check_real_uv(manifest: Manifest, environ: Mapping[str, str]) -> tuple[str, bool]:
+    search = dict(environ)
+    if manifest.real_uv and not search.get("UVSHIM_REAL_UV"):
+        search["UVSHIM_REAL_UV"] = manifest.real_uv  # what the bound launcher does
+    try:
+        uv = find_real_uv(search)
+        version = uv_version(uv, state_dir(environ))
+    except UvshimError as exc:
+        return f"real uv: {exc}", False
+    return f"real uv: {uv} (uv {version}); the launchers call it", True
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``install`` and ``uninstall`` on the ``uvshim`` parser."""
+    install = commands.add_parser(
+        "install", help="write uvx and uv launchers into a folder",
+        description="Write uvx and uv launchers into a folder, and record them there.")
+    install.add_argument("--dir", type=Path, default=None,
+                         help="where to write them (default: a per-user folder, "
+                              "~/.local/share/uvshim/bin on Linux)")
+    install.add_argument("--only", choices=SHIM_NAMES, default=None,
+                         help="write only this launcher")
+    install.add_argument("--replace-uvx", action="store_true",
+                         help="replace the real uvx in --dir in place, calling the real uv "
+                              "beside it (uninstall puts the real uvx back); never touches uv")
+    install.add_argument("--force", action="store_true",
+                         help="replace a uvx there that is not a uvshim launcher "
+                              "(set aside, and put back by uninstall); never a uv")
+    install.add_argument("--check", action="store_true",
+                         help="write nothing: say whether the launchers come first on PATH "
+                              "and which real uv they call (exit 1 if not)")
+    uninstall = commands.add_parser(
+        "uninstall", help="remove the launchers install wrote",
+        description="Remove what `uvshim install` recorded in a folder, and nothing else.")
+    uninstall.add_argument("--dir", type=Path, default=None,
+                           help="the folder given to install (default: the per-user folder)")
+
+
+def run_command(options: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> int:
+    folder = (options.dir or default_shim_dir()).absolute()
+    try:
+        if options.command == "uninstall":
+            return _report_uninstall(uninstall_launchers(folder))
+        if options.check:
+            return _report_check(check_launchers(folder, environ))
+        if options.replace_uvx and options.dir is None:
+            sys.stderr.write("uvshim: error: --replace-uvx needs --dir: the folder holding "
+                             "the real uv and uvx\n")
+            return 2
+        names = (options.only,) if options.only else SHIM_NAMES
+        return _report_install(install_launchers(
+            folder, options.force, names=names, replace_uvx=options.replace_uvx))
+    except OSError as exc:
+        where = exc.filename or folder
+        raise UvshimError(f"cannot change {where}: {exc.strerror or exc}; "
+                          "check its permissions or choose another --dir") from None
+
+
+def _report_install(installed: Installed) -> int:
+    for path in installed.set_aside:
+        print(f"set aside {installed.folder / path.name} as {path}")
+    for path in installed.written:
+        print(f"wrote {path}")
+    if installed.real_uv is not None:
+        print(f"uvx in {installed.folder} now runs through uvshim and calls {installed.real_uv}")
+        return 0
+    print("Put them ahead of uv on PATH, e.g. in your shell profile:")
+    print(f'  export PATH="{installed.folder}:$PATH"')
+    return 0
+
+
+def _report_uninstall(uninstalled: Uninstalled) -> int:
+    for path in uninstalled.removed:
+        print(f"removed {path}")
+    for path in uninstalled.restored:
+        print(f"put back {path}")
+    for path in uninstalled.kept:
+        print(f"kept {path}: it is no longer a uvshim launcher")
+    return 0
+
+
+def _report_check(report: CheckReport) -> int:
+    for line in report.lines:
+        print(line)
+    return 0 if report.ok else 1

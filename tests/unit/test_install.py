@@ -1,0 +1,268 @@
+"""``uvshim install`` / ``uninstall`` / ``install --check`` on a folder, with fake uv binaries.
+
+A fake uv here is a text file whose content is what its ``--version`` would print; the one
+place install runs a binary (``_prints``) reads that instead, so no process is started.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from uvshim import install
+from uvshim.cli import main
+from uvshim.errors import UvshimError
+from uvshim.uv import is_launcher
+
+REAL_UV = "uv 0.13.9 (x86_64-unknown-linux-gnu)\n"
+REAL_UVX = "uvx 0.13.9 (x86_64-unknown-linux-gnu)\n"
+
+
+@pytest.fixture(autouse=True)
+def fake_version_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    def prints(binary: Path, expected: Any) -> bool:
+        return expected.match(binary.read_text()) is not None
+
+    monkeypatch.setattr(install, "_prints", prints)
+
+
+def fake_binary(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    path.chmod(0o755)
+    return path
+
+
+def image_bin(tmp_path: Path) -> Path:
+    """A folder laid out like /usr/local/bin in uv's images: the real uv and uvx."""
+    folder = tmp_path / "usr" / "local" / "bin"
+    fake_binary(folder / "uv", REAL_UV)
+    fake_binary(folder / "uvx", REAL_UVX)
+    return folder
+
+
+def launcher_code(launcher: Path) -> str:
+    """The Python code the launcher passes to ``-c``."""
+    exec_line = next(line for line in launcher.read_text().splitlines()
+                     if line.startswith("exec "))
+    words = shlex.split(exec_line)
+    return words[words.index("-c") + 1]
+
+
+def test_install_writes_both_launchers_and_records_them(tmp_path: Path) -> None:
+    folder = tmp_path / "shims"
+    installed = install.install_launchers(folder)
+    assert installed.written == (folder / "uvx", folder / "uv")
+    for name in ("uvx", "uv"):
+        assert is_launcher(str(folder / name))
+        assert os.access(folder / name, os.X_OK)
+        assert shlex.quote(sys.executable) in (folder / name).read_text()
+    manifest = json.loads((folder / ".uvshim" / "manifest.json").read_text())
+    assert manifest["files"] == {"uvx": {"set_aside": False}, "uv": {"set_aside": False}}
+    assert manifest["created_folder"] is True
+    assert sorted(p.name for p in folder.iterdir()) == [".uvshim", "uv", "uvx"]
+
+
+def test_reinstall_over_own_launchers_is_quiet_and_idempotent(tmp_path: Path) -> None:
+    folder = tmp_path / "shims"
+    install.install_launchers(folder)
+    before = (folder / "uvx").read_text()
+    install.install_launchers(folder)
+    assert (folder / "uvx").read_text() == before
+    assert json.loads(install.manifest_path(folder).read_text())["created_folder"] is True
+
+
+def test_real_uv_is_never_replaced_even_with_force(tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    fake_binary(folder / "uv", REAL_UV)
+    with pytest.raises(UvshimError, match=r"bin/uv is not a uvshim launcher .*never replaces"):
+        install.install_launchers(folder, force=True)
+    assert (folder / "uv").read_text() == REAL_UV
+    assert sorted(p.name for p in folder.iterdir()) == ["uv"]
+
+
+def test_foreign_uvx_needs_a_flag_and_force_sets_it_aside(tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    fake_binary(folder / "uvx", "#!/bin/sh\necho mine\n")
+    with pytest.raises(UvshimError, match=r"bin/uvx exists and is not a uvshim launcher"):
+        install.install_launchers(folder, names=("uvx",))
+    installed = install.install_launchers(folder, force=True, names=("uvx",))
+    assert installed.set_aside == (folder / ".uvshim" / "replaced" / "uvx",)
+    assert is_launcher(str(folder / "uvx"))
+
+    undone = install.uninstall_launchers(folder)
+    assert undone.removed == (folder / "uvx",)
+    assert undone.restored == (folder / "uvx",)
+    assert (folder / "uvx").read_text() == "#!/bin/sh\necho mine\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["uvx"]
+
+
+def test_replace_uvx_binds_the_real_uv_beside_it_and_uninstall_puts_uvx_back(
+        tmp_path: Path) -> None:
+    folder = image_bin(tmp_path)
+    installed = install.install_launchers(folder, replace_uvx=True)
+    assert installed.written == (folder / "uvx",)
+    assert installed.real_uv == str(folder / "uv")
+    assert (folder / "uv").read_text() == REAL_UV
+    assert (folder / ".uvshim" / "replaced" / "uvx").read_text() == REAL_UVX
+    assert json.dumps(str(folder / "uv")) in launcher_code(folder / "uvx")
+
+    install.install_launchers(folder, replace_uvx=True)  # again: the launcher is ours now
+    assert (folder / ".uvshim" / "replaced" / "uvx").read_text() == REAL_UVX
+
+    install.uninstall_launchers(folder)
+    assert (folder / "uvx").read_text() == REAL_UVX
+    assert sorted(p.name for p in folder.iterdir()) == ["uv", "uvx"]
+
+
+def test_replace_uvx_refuses_a_folder_without_the_real_uv(tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    fake_binary(folder / "uvx", REAL_UVX)
+    with pytest.raises(UvshimError, match=r"bin/uv is not the real uv; --replace-uvx"):
+        install.install_launchers(folder, replace_uvx=True)
+    assert (folder / "uvx").read_text() == REAL_UVX
+
+
+def test_replace_uvx_refuses_a_uvx_that_is_not_uvs(tmp_path: Path) -> None:
+    folder = image_bin(tmp_path)
+    (folder / "uvx").write_text("something else\n")
+    with pytest.raises(UvshimError, match=r"bin/uvx does not answer --version like uv's uvx"):
+        install.install_launchers(folder, replace_uvx=True)
+    assert not (folder / ".uvshim").exists()
+
+
+def test_bound_launcher_lets_the_users_setting_win(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = image_bin(tmp_path)
+    install.install_launchers(folder, replace_uvx=True)
+    calls: list[tuple[str, list[str], dict[str, str]]] = []
+    monkeypatch.setattr("uvshim.run.main", lambda mode, args, env: calls.append(
+        (mode, args, dict(env))))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "argv", ["-c", "tox", "--version"])
+    code = launcher_code(folder / "uvx")
+
+    monkeypatch.delenv("UVSHIM_REAL_UV", raising=False)
+    exec(code, {})  # noqa: S102  -- the launcher's own code, with uvshim.run.main mocked
+    monkeypatch.setenv("UVSHIM_REAL_UV", "/elsewhere/uv")
+    exec(code, {})  # noqa: S102
+
+    assert [(mode, args) for mode, args, _ in calls] == [("uvx", ["tox", "--version"])] * 2
+    assert calls[0][2]["UVSHIM_REAL_UV"] == str(folder / "uv")
+    assert calls[1][2]["UVSHIM_REAL_UV"] == "/elsewhere/uv"
+
+
+def test_only_installs_add_up_in_the_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "shims"
+    install.install_launchers(folder, names=("uvx",))
+    install.install_launchers(folder, names=("uv",))
+    assert sorted(json.loads(install.manifest_path(folder).read_text())["files"]) == ["uv", "uvx"]
+    assert install.uninstall_launchers(folder).removed == (folder / "uvx", folder / "uv")
+    assert not folder.exists()
+
+
+def test_uninstall_removes_only_what_is_still_our_launcher(tmp_path: Path) -> None:
+    folder = tmp_path / "bin"
+    fake_binary(folder / "tox", "#!/bin/sh\n")  # the folder existed and holds other files
+    install.install_launchers(folder)
+    fake_binary(folder / "uv", REAL_UV)  # uv's installer wrote over our launcher since
+
+    undone = install.uninstall_launchers(folder)
+    assert undone.removed == (folder / "uvx",)
+    assert undone.kept == (folder / "uv",)
+    assert sorted(p.name for p in folder.iterdir()) == ["tox", "uv"]
+
+
+def test_uninstall_without_a_record_says_which_folder_to_pass(tmp_path: Path) -> None:
+    fake_binary(tmp_path / "uvx", "#!/bin/sh\n# uvshim-launcher\n")
+    with pytest.raises(UvshimError, match=r"nothing recorded in .*\.uvshim/manifest\.json; "
+                                          r"pass --dir"):
+        install.uninstall_launchers(tmp_path)
+    assert (tmp_path / "uvx").exists()
+
+
+def test_check_says_what_comes_first_and_which_uv_is_called(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install, "uv_version", lambda uv, _state: Path(uv).read_text().split()[1])
+    shims = tmp_path / "shims"
+    install.install_launchers(shims)
+    real = image_bin(tmp_path)
+    env = {"PATH": f"{shims}:{real}", "UVSHIM_CACHE_DIR": str(tmp_path / "state")}
+
+    good = install.check_launchers(shims, env)
+    assert good.ok
+    assert good.lines == (f"uvx: {shims}/uvx comes first on PATH",
+                          f"uv: {shims}/uv comes first on PATH",
+                          f"real uv: {real}/uv (uv 0.13.9); the launchers call it")
+
+    bad = install.check_launchers(shims, {**env, "PATH": f"{real}:{shims}"})
+    assert not bad.ok
+    assert bad.lines[0] == (f"uvx: PATH runs {real}/uvx first, not {shims}/uvx; "
+                            f"put {shims} ahead of {real} on PATH")
+
+    missing = install.check_launchers(shims, {**env, "PATH": str(tmp_path / "nowhere")})
+    assert missing.lines[0] == f'uvx: not on PATH; add it: export PATH="{shims}:$PATH"'
+    assert missing.lines[2].startswith("real uv: no real uv found on PATH")
+
+
+def test_check_of_a_replaced_uvx_uses_the_bound_uv(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install, "uv_version", lambda uv, _state: Path(uv).read_text().split()[1])
+    folder = image_bin(tmp_path)
+    install.install_launchers(folder, replace_uvx=True)
+    other = fake_binary(tmp_path / "other" / "uv", REAL_UV).parent
+    report = install.check_launchers(folder, {"PATH": f"{other}:{folder}"})
+    assert report.ok
+    assert report.lines[-1] == f"real uv: {folder}/uv (uv 0.13.9); the launchers call it"
+
+
+def test_check_without_launchers_fails(tmp_path: Path) -> None:
+    report = install.check_launchers(tmp_path, {"PATH": "/usr/bin"})
+    assert not report.ok
+    assert report.lines == (f"no uvshim launchers recorded in {tmp_path}; "
+                            f"run `uvshim install --dir {tmp_path}`",)
+
+
+def test_cli_install_prints_the_path_line(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install", "--dir", str(tmp_path / "shims")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == f'  export PATH="{tmp_path}/shims:$PATH"'
+
+
+def test_cli_default_folder_is_per_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert main(["install"]) == 0
+    assert (tmp_path / "data" / "uvshim" / "bin" / "uvx").is_file()
+    assert main(["uninstall"]) == 0
+    assert not (tmp_path / "data" / "uvshim" / "bin").exists()
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_replace_uvx_needs_dir(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install", "--replace-uvx"]) == 2
+    assert capsys.readouterr().err == ("uvshim: error: --replace-uvx needs --dir: the folder "
+                                       "holding the real uv and uvx\n")
+
+
+def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["uninstall", "--dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"uvshim: error: nothing recorded in {tmp_path}/.uvshim/")
+    assert err.count("\n") == 1
+
+
+def test_cli_os_errors_name_the_path(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["install", "--dir", str(blocker / "shims")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"uvshim: error: cannot create {blocker}/shims: ")
+    assert err.endswith("; choose another --dir\n")
