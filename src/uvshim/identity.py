@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import secrets
-import subprocess
-from pathlib import Path
+import os
 
 from uvshim.errors import InterpreterError
 from uvshim.record import Record
 
-PROBE_PATH = Path(__file__).with_name("_probe.py")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from uvshim.state_file import Field
+
+PROBE_PATH = os.path.join(os.path.dirname(__file__), "_probe.py")
 PROBE_TIMEOUT_S = 30.0
 
 
@@ -38,36 +42,47 @@ class InterpreterIdentity(Record):
     def is_virtualenv(self) -> bool:
         return self.prefix != self.base_prefix
 
+    def field_values(self) -> list[Field]:
+        return [getattr(self, name) for name in self._fields]
+
     def to_json(self) -> dict[str, object]:
         return self.as_dict()
 
     @classmethod
     def from_json(cls, data: object) -> InterpreterIdentity:
         """Build from the probe's JSON; ``InterpreterError`` when a field is missing or mistyped."""
-        if not isinstance(data, dict):
-            raise InterpreterError("interpreter identity is not a JSON object")
-        try:
-            identity = cls(**data)
-        except TypeError as exc:
-            raise InterpreterError(f"interpreter identity has unexpected fields: {exc}") from None
-        _check_types(identity)
-        return identity
+        if not isinstance(data, dict) or set(data) != set(cls._fields):
+            raise InterpreterError("interpreter identity does not have the expected fields")
+        return cls.from_fields([data[name] for name in cls._fields])
+
+    @classmethod
+    def from_fields(cls, values: Sequence[Any]) -> InterpreterIdentity:
+        """Build from the field values in order, checking each one's type."""
+        if len(values) != len(_TYPES):
+            raise InterpreterError("interpreter identity does not have the expected fields")
+        for (name, expected), value in zip(_TYPES, values):
+            if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+                raise InterpreterError(f"interpreter identity field {name!r} has a wrong type")
+        return cls(*values)
 
 
-def _check_types(identity: InterpreterIdentity) -> None:
-    for name, expected in (("implementation", str), ("version", str), ("abiflags", str),
-                           ("sys_executable", str), ("prefix", str), ("base_prefix", str)):
-        if not isinstance(getattr(identity, name), expected):
-            kind = expected.__name__
-            raise InterpreterError(f"interpreter identity field {name!r} is not {kind}")
+_TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
+    ("implementation", str), ("version", str), ("abiflags", str), ("gil_disabled", bool),
+    ("machine", str), ("pointer_bits", int), ("sys_executable", str), ("prefix", str),
+    ("base_prefix", str), ("build", str), ("compiler", str), ("purelib", (str, type(None))),
+)
 
 
 def probe_interpreter(executable: str) -> InterpreterIdentity:
     """Run the probe inside ``executable`` (10-20 ms) and return what it reports."""
+    import json  # noqa: PLC0415  -- the probe is the cold path; keep these off the hot one
+    import secrets  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
     start, end = f"<uvshim-{secrets.token_hex(8)}>", f"</uvshim-{secrets.token_hex(8)}>"
     try:
         done = subprocess.run(
-            [executable, "-I", "-S", str(PROBE_PATH), start, end],
+            [executable, "-I", "-S", PROBE_PATH, start, end],
             capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False,
             stdin=subprocess.DEVNULL,
         )

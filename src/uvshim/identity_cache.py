@@ -9,30 +9,32 @@ their own file.
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
-from pathlib import Path
 
 from uvshim.cache_key import seahash
 from uvshim.errors import InterpreterError
 from uvshim.identity import PROBE_PATH, InterpreterIdentity, probe_interpreter
+from uvshim.state_file import read_state, write_state
 
-_FORMAT = "identity-v1"
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from uvshim.state_file import Field
+
+_KIND = "uvshim-identity-v2"
+_FOLDER = "identity-v2"
+_probe_hash: list[str] = []  # computed once per process
 
 
-def identify(executable: str, state: Path) -> InterpreterIdentity:
+def identify(executable: str, state: str | os.PathLike[str]) -> InterpreterIdentity:
     """The identity of ``executable``, from the cache when still valid, else from the probe."""
-    stamp = _stamp(executable)
-    entry = state / _FORMAT / f"{seahash(os.fsencode(executable)):016x}.json"
-    probe = _probe_hash()
-    cached = _read(entry, executable, stamp, probe)
+    key: list[Field] = [executable, *_stamp(executable), probe_hash()]
+    entry = os.path.join(state, _FOLDER, f"{seahash(os.fsencode(executable)):016x}")
+    cached = _from_fields(read_state(entry, _KIND), key)
     if cached is not None:
         return cached
     identity = probe_interpreter(executable)
     if not _is_script(executable):
-        _write(entry, {"path": executable, "stat": stamp, "probe": probe,
-                       "identity": identity.to_json()})
+        write_state(entry, _KIND, [*key, *identity.field_values()])
     return identity
 
 
@@ -44,17 +46,19 @@ def _stamp(executable: str) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _probe_hash() -> str:
-    return f"{seahash(PROBE_PATH.read_bytes()):016x}"
+def probe_hash() -> str:
+    if not _probe_hash:
+        with open(PROBE_PATH, "rb") as handle:
+            _probe_hash.append(f"{seahash(handle.read()):016x}")
+    return _probe_hash[0]
 
 
-def _read(entry: Path, executable: str, stamp: list[int], probe: str) -> InterpreterIdentity | None:
+def _from_fields(fields: list[Field] | None, key: list[Field]) -> InterpreterIdentity | None:
+    if fields is None or fields[: len(key)] != key:
+        return None
     try:
-        data = json.loads(entry.read_bytes())
-        if data["path"] != executable or data["stat"] != stamp or data["probe"] != probe:
-            return None
-        return InterpreterIdentity.from_json(data["identity"])
-    except (OSError, ValueError, KeyError, TypeError, InterpreterError):
+        return InterpreterIdentity.from_fields(fields[len(key):])
+    except InterpreterError:
         return None
 
 
@@ -64,15 +68,3 @@ def _is_script(executable: str) -> bool:
             return handle.read(2) == b"#!"
     except OSError:
         return True
-
-
-def _write(entry: Path, data: dict[str, object]) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, entry)
-    except OSError:
-        # A read-only or full state folder costs a probe next time, nothing more.
-        return

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -11,7 +10,9 @@ import pytest
 from uvshim import identity_cache
 from uvshim.errors import InterpreterError
 from uvshim.identity import InterpreterIdentity, probe_interpreter
+from uvshim.identity_cache import _KIND as KIND
 from uvshim.identity_cache import identify
+from uvshim.state_file import Field, decode_fields, encode_fields
 
 
 @pytest.fixture
@@ -28,8 +29,15 @@ def probes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def only_entry(state: Path) -> Path:
-    (entry,) = (state / "identity-v1").glob("*.json")
+    (entry,) = (state / "identity-v2").iterdir()
     return entry
+
+
+def tamper(entry: Path, index: int, value: Field) -> None:
+    fields = decode_fields(KIND, entry.read_bytes())
+    assert fields is not None
+    fields[index] = value
+    entry.write_bytes(encode_fields(KIND, fields))
 
 
 def test_real_interpreter_identity(tmp_path: Path) -> None:
@@ -47,31 +55,27 @@ def test_second_call_is_served_from_the_cache(tmp_path: Path, probes: list[str])
 def test_changed_stat_invalidates(tmp_path: Path, probes: list[str]) -> None:
     identify(sys.executable, tmp_path)
     entry = only_entry(tmp_path)
-    data = json.loads(entry.read_text())
-    data["stat"][3] += 1  # as if the file had been replaced
-    data["identity"]["version"] = "0.0.0"
-    entry.write_text(json.dumps(data))
+    tamper(entry, 7, "0.0.0")  # the version: the cache must be what serves it below
+    assert identify(sys.executable, tmp_path).version == "0.0.0"
+    tamper(entry, 4, 1)  # the mtime_ns, as if the file had been replaced
     assert identify(sys.executable, tmp_path).version != "0.0.0"
     assert len(probes) == 2
 
 
 def test_changed_probe_invalidates(tmp_path: Path, probes: list[str]) -> None:
     identify(sys.executable, tmp_path)
-    entry = only_entry(tmp_path)
-    data = json.loads(entry.read_text())
-    data["probe"] = "0" * 16
-    entry.write_text(json.dumps(data))
+    tamper(only_entry(tmp_path), 5, "0" * 16)
     identify(sys.executable, tmp_path)
     assert len(probes) == 2
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b"\x00\xff", b"[]", b'{"path": 1}'])
+@pytest.mark.parametrize("damage", [b"", b"{", b"\x00\xff", KIND.encode(), KIND.encode() + b"\0x"])
 def test_corrupt_entry_is_dropped(tmp_path: Path, probes: list[str], damage: bytes) -> None:
     identify(sys.executable, tmp_path)
     only_entry(tmp_path).write_bytes(damage)
     assert identify(sys.executable, tmp_path).sys_executable == sys.executable
     assert len(probes) == 2
-    json.loads(only_entry(tmp_path).read_text())  # rewritten whole
+    assert decode_fields(KIND, only_entry(tmp_path).read_bytes()) is not None  # rewritten whole
 
 
 def test_scripts_are_never_cached(tmp_path: Path, probes: list[str]) -> None:
@@ -81,7 +85,7 @@ def test_scripts_are_never_cached(tmp_path: Path, probes: list[str]) -> None:
     identify(str(script), tmp_path / "state")
     identify(str(script), tmp_path / "state")
     assert len(probes) == 2
-    assert not (tmp_path / "state" / "identity-v1").exists()
+    assert not (tmp_path / "state" / "identity-v2").exists()
 
 
 def test_unwritable_state_is_not_an_error(tmp_path: Path) -> None:
