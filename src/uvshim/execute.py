@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
 
 
 def exec_uv(argv: Sequence[str]) -> NoReturn:
@@ -15,4 +17,6 @@ def exec_uv(argv: Sequence[str]) -> NoReturn:
     sys.stderr.flush()
     if os.name == "posix":
         os.execv(argv[0], list(argv))  # noqa: S606  -- exec of a resolved absolute path, no shell
+    import subprocess  # noqa: PLC0415  -- Windows only
+
     raise SystemExit(subprocess.call(list(argv)))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
-
 from uvshim.argv import UvxInvocation
 from uvshim.cache_scan import bucket_dir, scan_bucket
 from uvshim.errors import UndecidableError
@@ -15,6 +12,11 @@ from uvshim.record import Record
 from uvshim.uv import uv_cache_dir
 from uvshim.uv_config import load_uv_config
 from uvshim.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping
 
 OLDEST_KNOWN_UV = Version("0.5.0")
 
@@ -29,7 +31,7 @@ class Plan(Record):
 
 
 def make_plan(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
-              cwd: str, state: Path) -> Plan:
+              cwd: str, state: str | os.PathLike[str]) -> Plan:
     if uv_version < OLDEST_KNOWN_UV:
         raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN_UV}, the oldest "
                                "release uvshim knows")

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 import stat
-import subprocess
-import tempfile
-from collections.abc import Mapping
-from pathlib import Path
 
 from uvshim.cache_key import seahash
 from uvshim.errors import UndecidableError, UvNotFoundError
+from uvshim.state_file import read_state, write_state
 from uvshim.uv_config import is_true
 from uvshim.versions import InvalidVersionError, Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from uvshim.state_file import Field
 
 LAUNCHER_MARKER = b"uvshim-launcher"
 
@@ -64,34 +66,32 @@ def is_launcher(path: str) -> bool:
     return head.startswith(b"#!") and LAUNCHER_MARKER in head
 
 
-def uv_version(uv: str, state: Path) -> Version:
+def uv_version(uv: str, state: str | os.PathLike[str]) -> Version:
     """The version of the uv at ``uv``, cached by the binary's stat (no process when warm)."""
     real = os.path.realpath(uv)
     try:
         st = os.stat(real)
     except OSError as exc:
         raise UvNotFoundError(f"cannot stat uv at {uv}: {exc.strerror}") from None
-    stamp = [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
-    entry = state / "uv-v1" / f"{seahash(os.fsencode(real)):016x}.json"
-    cached = _read_cached_version(entry, real, stamp)
-    if cached is not None:
-        return cached
+    key: list[Field] = [real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
+    entry = os.path.join(state, "uv-v2", f"{seahash(os.fsencode(real)):016x}")
+    cached = read_state(entry, _KIND)
+    if cached is not None and cached[:-1] == key and isinstance(cached[-1], str):
+        try:
+            return Version(cached[-1])
+        except InvalidVersionError:
+            pass
     version = _ask_version(uv)
-    _write_json(entry, {"path": real, "stat": stamp, "version": str(version)})
+    write_state(entry, _KIND, [*key, str(version)])
     return version
 
 
-def _read_cached_version(entry: Path, real: str, stamp: list[int]) -> Version | None:
-    try:
-        data = json.loads(entry.read_bytes())
-        if data["path"] == real and data["stat"] == stamp:
-            return Version(data["version"])
-    except (OSError, ValueError, KeyError, TypeError, InvalidVersionError):
-        return None
-    return None
+_KIND = "uvshim-uv-version-v2"
 
 
 def _ask_version(uv: str) -> Version:
+    import subprocess  # noqa: PLC0415  -- only when the binary is new to the cache
+
     try:
         done = subprocess.run([uv, "--version"], capture_output=True, text=True, timeout=30,
                               check=False, stdin=subprocess.DEVNULL)
@@ -105,17 +105,6 @@ def _ask_version(uv: str) -> Version:
         pass
     printed = done.stdout.strip()[:60]
     raise UndecidableError(f"{uv} --version printed {printed!r}, not a uv release this shim knows")
-
-
-def _write_json(entry: Path, data: dict[str, object]) -> None:
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, entry)
-    except OSError:
-        return  # a read-only state folder costs one `uv --version` next time
 
 
 def uv_cache_dir(flag: str | None, no_cache: bool, config_cache_dir: str | None,
