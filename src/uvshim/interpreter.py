@@ -15,11 +15,7 @@ modelled with certainty raises ``UndecidableError``.
 
 from __future__ import annotations
 
-import functools
 import os
-import platform
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.identity import InterpreterIdentity
@@ -31,17 +27,24 @@ from uvshim.python_request import (
     NAME,
     PythonRequest,
     VersionRequest,
+    is_release,
     parse_request,
     parse_tool_name,
 )
 from uvshim.record import Record
 from uvshim.versions import Version
 
-Identify = Callable[[str], InterpreterIdentity]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+
+    Identify = Callable[[str], InterpreterIdentity]
+
 PREFERENCES = ("only-managed", "managed", "system", "only-system")
-_PLAIN_REQUIREMENT = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
-                                r"(\[[A-Za-z0-9._,\s-]*\])?"
-                                r"(\s*(===|==|!=|~=|<=|>=|<|>)[^/\\@;]*)?$")
+_PLAIN_REQUIREMENT = (r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
+                      r"(\[[A-Za-z0-9._,\s-]*\])?"
+                      r"(\s*(===|==|!=|~=|<=|>=|<|>)[^/\\@;]*)?$")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
 class InterpreterChoice(Record):
@@ -146,7 +149,13 @@ def _implicit_request(target: str | None, is_python_target: bool, environ: Mappi
 
 def _is_plain_requirement(target: str) -> bool:
     name, _, version = target.partition("@")
-    return bool(_PLAIN_REQUIREMENT.match(name)) and "/" not in version
+    if "/" in version:
+        return False
+    if name and set(name) <= _NAME_CHARS and name[0].isalnum() and name[-1].isalnum():
+        return True  # a bare package name, the common case, without importing ``re``
+    import re  # noqa: PLC0415
+
+    return re.match(_PLAIN_REQUIREMENT, name) is not None
 
 
 def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
@@ -392,15 +401,14 @@ def _minor_version_files(folder: str, search: _Search) -> list[str]:
     if not request.version.scans_minor_names:
         return []
     floor = 6 if search.uv >= Version("0.10.12") else 7
-    pattern = re.compile(r"^python3\.(\d\d?)t?$")
     found = []
     for name in os.listdir(folder):  # readdir order, as Rust's read_dir
-        if request.implementation and re.match(r"^cpython3?\.\d", name):
+        if request.implementation and _is_cpython_name(name):
             raise UndecidableError(f"{folder}/{name}: implementation names are not modelled")
-        match = pattern.match(name)
-        if not match or int(match.group(1)) < floor:
+        minor = _minor_of_name(name)
+        if minor is None or minor < floor:
             continue
-        if request.version.matches_minor(3, int(match.group(1))):
+        if request.version.matches_minor(3, minor):
             path = os.path.join(folder, name)
             if _is_executable_file(path):
                 found.append(path)
@@ -475,8 +483,24 @@ def _starts_like_a_program(path: str) -> bool:
     return head.startswith((b"#!", b"\x7fELF"))
 
 
+def _minor_of_name(name: str) -> int | None:
+    """N of ``python3.N`` or ``python3.Nt`` (one or two digits), else None."""
+    if not name.startswith("python3."):
+        return None
+    digits = name[len("python3."):].removesuffix("t")
+    if 1 <= len(digits) <= 2 and digits.isascii() and digits.isdigit():
+        return int(digits)
+    return None
+
+
+def _is_cpython_name(name: str) -> bool:
+    """``^cpython3?\\.\\d``."""
+    rest = name.removeprefix("cpython").removeprefix("3")
+    return name.startswith("cpython") and rest[:1] == "." and rest[1:2].isdigit()
+
+
 def _release(identity: InterpreterIdentity) -> tuple[int, ...]:
-    if not re.match(r"^\d+\.\d+\.\d+$", identity.version):
+    if identity.version.count(".") != 2 or not is_release(identity.version):
         raise UndecidableError(
             f"{identity.sys_executable} is Python {identity.version}: pre-releases not modelled")
     return tuple(int(part) for part in identity.version.split("."))
@@ -525,10 +549,19 @@ def _preference_verdict(search: _Search, candidate: _Candidate,
 
 # --- managed installations -----------------------------------------------------------------
 
-# ``{implementation}-{version}[+variant]-{os}-{arch}-{libc}`` (``PythonInstallationKey``).
-_KEY = re.compile(r"^(?P<impl>[a-z]+)-(?P<version>[^-]+)-(?P<os>[a-z]+)"
-                  r"-(?P<arch>[^-]+)-(?P<libc>[^-]+)$")
-_STABLE_CPYTHON = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+_KEY_PARTS = ("impl", "version", "os", "arch", "libc")
+
+
+def _parse_key(name: str) -> dict[str, str] | None:
+    """``{implementation}-{version}[+variant]-{os}-{arch}-{libc}`` (``PythonInstallationKey``):
+    five non-empty dash-free parts, implementation and os in lower-case letters."""
+    parts = name.split("-")
+    if len(parts) != len(_KEY_PARTS) or not all(parts):
+        return None
+    key = dict(zip(_KEY_PARTS, parts))
+    if not all("a" <= char <= "z" for char in key["impl"] + key["os"]):
+        return None
+    return key
 
 
 class ManagedPython(Record):
@@ -614,29 +647,32 @@ def find_managed_pythons(environ: Mapping[str, str], cwd: str, uv: Version) -> l
 
 
 def _managed_python(folder: str, name: str, uv: Version) -> ManagedPython | None:
-    key = _KEY.match(name)
+    key = _parse_key(name)
     if key is None:
         return None  # not a key: uv warns and ignores it
     if key["os"] != "linux" or os.uname().sysname != "Linux":
         if os.uname().sysname == "Linux":
             return None  # another operating system's build
         raise UndecidableError("managed Pythons are modelled on Linux only")
-    version = _STABLE_CPYTHON.match(key["version"])
-    if key["impl"] != "cpython" or version is None \
+    stable = key["version"].count(".") == 2 and is_release(key["version"])
+    if key["impl"] != "cpython" or not stable \
             or (key["arch"], key["libc"]) != _host_platform():
         # Other implementations, variants, pre-releases and compatible-but-different
         # platforms (x86_64_v3, musl, i686) follow rules not modelled here.
         raise UndecidableError(f"managed Python {name} is not modelled")
-    release = (int(version[1]), int(version[2]), int(version[3]))
-    return ManagedPython(folder, name, release, uv)
+    major, minor, patch = (int(part) for part in key["version"].split("."))
+    return ManagedPython(folder, name, (major, minor, patch), uv)
 
 
-@functools.lru_cache(maxsize=1)
 def _host_platform() -> tuple[str, str]:
     machine = os.uname().machine
     arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
-    libc, _ = platform.libc_ver()
-    if libc != "glibc":
+    try:
+        # What platform.libc_ver() asks first, without importing platform.
+        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (ValueError, OSError):
+        libc = ""
+    if not libc.startswith("glibc "):
         raise UndecidableError("managed Pythons are modelled on glibc only")
     return arch, "gnu"
 
@@ -676,7 +712,7 @@ def _first_component_is_key(path: str, root: str) -> bool:
     inside, outside = _components(path), _components(root)
     if inside[: len(outside)] != outside or len(inside) == len(outside):
         return False
-    return _KEY.match(inside[len(outside)]) is not None
+    return _parse_key(inside[len(outside)]) is not None
 
 
 __all__ = ["PREFERENCES", "InterpreterChoice", "ManagedPython", "VersionRequest",

@@ -9,7 +9,6 @@ raises ``UndecidableError`` so the caller runs uv unchanged.
 from __future__ import annotations
 
 import os
-import re
 
 from uvshim.errors import UndecidableError
 from uvshim.record import Record
@@ -23,10 +22,8 @@ DEFAULT, ANY, VERSION, IMPLEMENTATION, FILE, DIRECTORY, NAME = (
 # their own executable names and "alternative implementation" rules.
 _OTHER_IMPLEMENTATIONS = ("pypy", "pp", "graalpy", "gp", "pyodide")
 _CPYTHON_NAMES = ("cpython", "cp")
-_RELEASE = re.compile(r"^(\d+)(?:\.(\d+))?(?:\.(\d+))?$")
-_SPECIFIER_START = re.compile(r"^\s*(===|==|!=|~=|<=|>=|<|>)")
+_OPERATORS = ("===", "==", "!=", "~=", "<=", ">=", "<", ">")
 # A download key such as ``cpython-3.12.1-linux-x86_64-gnu`` (``PythonDownloadRequest``).
-_KEY_LIKE = re.compile(r"^[a-z]+-")
 
 
 class VersionRequest(Record):
@@ -106,11 +103,11 @@ class PythonRequest(Record):
 
 def parse_version(text: str) -> VersionRequest | None:
     """``VersionRequest::from_str`` for the forms modelled; None when it is not a version."""
-    if _RELEASE.match(text):
+    if is_release(text):
         return _release_request(text)
-    if _SPECIFIER_START.match(text):
+    if text.lstrip().startswith(_OPERATORS):
         return _range_request(text)
-    if re.match(r"^\d", text):
+    if text[:1].isdigit():
         # Pre-releases (3.13rc1), variants (3.13t, 3.12+debug), post/dev/local versions.
         raise UndecidableError(f"Python version request {text!r} is not modelled")
     return None
@@ -196,7 +193,7 @@ def _parse_path_or_name(value: str, cwd: str) -> PythonRequest:
         return PythonRequest(DIRECTORY, path=absolute, text=value)
     if os.path.isfile(absolute) or os.sep in value:
         return PythonRequest(FILE, path=absolute, text=value)
-    if _KEY_LIKE.match(value):
+    if _looks_like_key(value):
         raise UndecidableError(f"the Python request {value!r} (download key) is not modelled")
     return PythonRequest(NAME, path=value, text=value)
 
@@ -225,7 +222,7 @@ def _parse_legacy_tool_name(lowered: str, target: str) -> PythonRequest | None:
     name, _, version = lowered.partition("@")
     if name != "python" or not version:
         return None
-    if not _RELEASE.match(version) or "." not in version:
+    if not is_release(version) or "." not in version:
         raise UndecidableError(f"the tool target {target!r} is not modelled for this uv")
     return PythonRequest(VERSION, _release_request(version), text=target)
 
@@ -260,3 +257,16 @@ def _tool_version(text: str, target: str, *, strict: bool) -> VersionRequest | N
     if version is None and strict:
         raise UndecidableError(f"uv rejects the tool target {target!r}")
     return version
+
+
+def is_release(text: str, parts: int = 3) -> bool:
+    """``N``, ``N.N`` or ``N.N.N`` (up to ``parts`` numbers) in ASCII digits, as Rust's integer
+    parsing reads them. String methods, not ``re``: its import costs the hot path ~4 ms."""
+    numbers = text.split(".")
+    return len(numbers) <= parts and all(n.isascii() and n.isdigit() for n in numbers)
+
+
+def _looks_like_key(value: str) -> bool:
+    """``^[a-z]+-``: the start of a download key such as ``cpython-3.12-linux…``."""
+    head, dash, _ = value.partition("-")
+    return bool(dash and head) and all("a" <= char <= "z" for char in head)
