@@ -46,6 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     from uvshim import install  # noqa: PLC0415  -- the uvx path never builds this parser
 
     install.add_commands(commands)
+    from uvshim.commands import doctor, explain  # noqa: PLC0415
+
+    explain.add_command(commands)
+    doctor.add_command(commands)
     return parser
 
 
@@ -55,6 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uvshim.run import main as run_main  # noqa: PLC0415
 
         run_main(args[0], args[1:])
+    if args and args[0] == "explain":  # uvx's own options follow: argparse must not see them
+        from uvshim.commands.explain import main as explain_main  # noqa: PLC0415
+
+        return explain_main(args[1:])
     try:
         return _dispatch(build_parser().parse_args(args))
     except UvshimError as exc:
@@ -69,5 +77,9 @@ def _dispatch(options: argparse.Namespace) -> int:
         from uvshim.install import run_command  # noqa: PLC0415
 
         return run_command(options)
+    if options.command == "doctor":
+        from uvshim.commands.doctor import run_command as run_doctor  # noqa: PLC0415
+
+        return run_doctor(options)
     build_parser().print_help()
     return 2

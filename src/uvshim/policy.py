@@ -65,3 +65,26 @@ def _describe_cfg(config: dict[str, str]) -> str:
 
 def decide(envs: list[CachedEnv], identity: InterpreterIdentity) -> Decision:
     return Decision(tuple(judge(env, identity) for env in envs))
+
+
+# What the shim does when an environment was built on another build of the same version
+# (``build_record.drift``), from ``UVSHIM_ON_BUILD_CHANGE``. "warn" is the default because such
+# an environment almost always still works: builds of one CPython major.minor share the
+# stable ABI and pyvenv.cfg layout, uv itself reuses the environment, and a rebuild costs a
+# resolution against the index; the record may also date from the first time the shim saw
+# the environment rather than from when uv built it. "rebuild" is for those who want every
+# environment rebuilt for a new build (a security rebuild of OpenSSL in the interpreter, say).
+BUILD_CHANGE_ACTIONS = ("warn", "rebuild")
+DEFAULT_BUILD_CHANGE_ACTION = "warn"
+
+
+def build_change_action(value: str | None) -> tuple[str, str | None]:
+    """The action for ``UVSHIM_ON_BUILD_CHANGE=value`` and a problem to report, if any."""
+    if not value:
+        return DEFAULT_BUILD_CHANGE_ACTION, None
+    action = value.strip().lower()
+    if action in BUILD_CHANGE_ACTIONS:
+        return action, None
+    return DEFAULT_BUILD_CHANGE_ACTION, (
+        f"UVSHIM_ON_BUILD_CHANGE={value!r} is not one of {', '.join(BUILD_CHANGE_ACTIONS)}; "
+        f"using {DEFAULT_BUILD_CHANGE_ACTION}")

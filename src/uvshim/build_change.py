@@ -1,0 +1,67 @@
+"""The hot path's answer to environments built on another build of the same interpreter version.
+
+Runs only when nothing in the bucket is stale and there is at least one environment: one
+small read per environment (``build_record.review_builds``), a write only for an environment
+seen for the first time. ``UVSHIM_ON_BUILD_CHANGE`` chooses between one warning line (the
+default, see ``policy.build_change_action``) and dropping the link so uv builds afresh.
+"""
+
+from __future__ import annotations
+
+from uvshim.argv import render, with_options
+from uvshim.build_record import record_builds, review_builds
+from uvshim.entry_drop import drop_entries
+from uvshim.policy import build_change_action
+from uvshim.run import say
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from uvshim.argv import UvxInvocation
+    from uvshim.build_record import BuildReview
+    from uvshim.identity import InterpreterIdentity
+    from uvshim.policy import Decision
+    from uvshim.versions import Version
+
+REBUILD_HINT = "UVSHIM_ON_BUILD_CHANGE=rebuild rebuilds it"
+
+
+def on_build_change(inv: UvxInvocation, args: list[str], *, bucket: str,
+                    identity: InterpreterIdentity, decision: Decision, version: Version,
+                    environ: Mapping[str, str], lock_timeout: Callable[[], float]) -> list[str]:
+    """The arguments to give uv, after recording new environments and handling drifted ones."""
+    review = review_builds(decision, identity)
+    record_builds(review)
+    if not review.drifted:
+        return args
+    action, problem = build_change_action(environ.get("UVSHIM_ON_BUILD_CHANGE"))
+    if problem:
+        say(f"warning: {problem}")
+    tool = inv.from_spec or inv.command
+    reason = review.drifted[0][1]
+    if action == "warn":
+        if inv.quiet == 0:
+            say(f"warning: the cached environment for {tool} {reason}; running it as is "
+                f"({REBUILD_HINT})")
+        return args
+    return _rebuild(inv, review, bucket=bucket, version=version, tool=tool, reason=reason,
+                    lock_timeout=lock_timeout())
+
+
+def _rebuild(inv: UvxInvocation, review: BuildReview, *, bucket: str, version: Version,
+             tool: str | None, reason: str, lock_timeout: float) -> list[str]:
+    judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
+    result = drop_entries(bucket, judged, lock_timeout, version)
+    if result.problem is None:
+        if inv.quiet == 0:
+            say(f"the cached environment for {tool} {reason}; dropped it so uv builds a "
+                "fresh one")
+        return list(render(inv))
+    if result.fallback_flags:
+        say(f"warning: the cached environment for {tool} {reason}, and {result.problem}; "
+            f"running uv with {' '.join(result.fallback_flags)}")
+        return list(render(with_options(inv, result.fallback_flags)))
+    say(f"warning: the cached environment for {tool} {reason}, and {result.problem}; "
+        "running uv unchanged")
+    return list(render(inv))

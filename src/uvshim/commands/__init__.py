@@ -1,0 +1,1 @@
+"""The ``uvshim`` management commands: ``explain`` and ``doctor`` (never on the ``uvx`` path)."""
