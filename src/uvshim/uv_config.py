@@ -9,11 +9,13 @@ to 0.12.5). ``--no-config`` / ``UV_NO_CONFIG`` turn the files off.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from pathlib import Path
 
 from uvshim.errors import UndecidableError
 from uvshim.record import Record
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 _KEYS = ("cache-dir", "python-preference")
 
@@ -23,26 +25,26 @@ class UvConfig(Record):
     python_preference: str | None = None
 
 
-def user_config_dir(environ: Mapping[str, str]) -> Path:
+def user_config_dir(environ: Mapping[str, str]) -> str:
     """``$XDG_CONFIG_HOME`` when absolute, else ``~/.config`` (uv's ``etcetera`` rule)."""
     xdg = environ.get("XDG_CONFIG_HOME", "")
     if os.path.isabs(xdg):
-        return Path(xdg)
-    return Path(environ.get("HOME") or Path.home()) / ".config"
+        return xdg
+    return os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".config")
 
 
-def system_config_file(environ: Mapping[str, str]) -> Path | None:
+def system_config_file(environ: Mapping[str, str]) -> str | None:
     if is_true(environ.get("UV_NO_SYSTEM_CONFIG")):
         return None
     dirs = environ.get("XDG_CONFIG_DIRS") or "/etc/xdg"
     for folder in dirs.split(":"):
         if not folder:
             break
-        candidate = Path(folder) / "uv" / "uv.toml"
-        if candidate.is_file():
+        candidate = os.path.join(folder, "uv", "uv.toml")
+        if os.path.isfile(candidate):
             return candidate
-    legacy = Path("/etc/uv/uv.toml")
-    return legacy if legacy.is_file() else None
+    legacy = "/etc/uv/uv.toml"
+    return legacy if os.path.isfile(legacy) else None
 
 
 def load_uv_config(config_file: str | None, no_config: bool,
@@ -50,19 +52,20 @@ def load_uv_config(config_file: str | None, no_config: bool,
     """The settings uv would apply to ``uvx``; ``UndecidableError`` if a file cannot be read."""
     config_file = config_file or environ.get("UV_CONFIG_FILE") or None
     if config_file:
-        return _settings_of(Path(config_file))
+        return _settings_of(config_file)
     if no_config or is_true(environ.get("UV_NO_CONFIG")):
         return UvConfig()
-    user = _settings_of(user_config_dir(environ) / "uv" / "uv.toml")
+    user = _settings_of(os.path.join(user_config_dir(environ), "uv", "uv.toml"))
     system_file = system_config_file(environ)
     system = _settings_of(system_file) if system_file else UvConfig()
     return UvConfig(cache_dir=user.cache_dir or system.cache_dir,
                     python_preference=user.python_preference or system.python_preference)
 
 
-def _settings_of(path: Path) -> UvConfig:
+def _settings_of(path: str) -> UvConfig:
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except (FileNotFoundError, NotADirectoryError, PermissionError):
         return UvConfig()
     except (OSError, UnicodeDecodeError) as exc:
@@ -74,14 +77,14 @@ def _settings_of(path: Path) -> UvConfig:
                     python_preference=_text_setting(data, "python-preference", path))
 
 
-def _text_setting(data: dict[str, object], key: str, path: Path) -> str | None:
+def _text_setting(data: dict[str, object], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
     raise UndecidableError(f"{key} in {path} is not a string")
 
 
-def _parse_toml(path: Path, text: str) -> dict[str, object]:
+def _parse_toml(path: str, text: str) -> dict[str, object]:
     import sys  # noqa: PLC0415
 
     if sys.version_info >= (3, 11):
