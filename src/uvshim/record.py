@@ -38,20 +38,22 @@ class Record:
         cls._defaults = {name: getattr(cls, name) for name in fields if hasattr(cls, name)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Filled straight into the instance dict: the option table builds ~100 records at
+        # import, and per-field setattr calls were most of its cost.
         fields = self._fields
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, got {len(args)}")
-        values = dict(zip(fields, args))
-        for name, value in kwargs.items():
-            if name not in fields or name in values:
-                raise TypeError(f"{type(self).__name__}: unexpected or repeated field {name!r}")
-            values[name] = value
-        for name in fields:
-            if name not in values:
-                if name not in self._defaults:
-                    raise TypeError(f"{type(self).__name__}: missing field {name!r}")
-                values[name] = self._defaults[name]
-            object.__setattr__(self, name, values[name])
+        values = self.__dict__
+        values.update(self._defaults)
+        values.update(zip(fields, args))
+        if kwargs:
+            if not kwargs.keys() <= set(fields[len(args):]):
+                extra = sorted(kwargs.keys() - set(fields[len(args):]))
+                raise TypeError(f"{type(self).__name__}: unexpected or repeated fields {extra}")
+            values.update(kwargs)
+        if len(values) != len(fields):
+            missing = [name for name in fields if name not in values]
+            raise TypeError(f"{type(self).__name__}: missing fields {missing}")
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen: cannot set {name!r}")
