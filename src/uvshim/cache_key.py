@@ -8,8 +8,9 @@ where ``stream`` is what Rust's ``impl Hash for Path`` feeds the hasher (uv-cach
 
 from __future__ import annotations
 
-import struct
-from collections.abc import Sequence
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _MASK = (1 << 64) - 1
 _SEEDS = (0x16F11FE89B0D677C, 0xB480A793D8E6C86C, 0x6FE2E5AAF078EBC9, 0x14F994A4C5259381)
@@ -26,8 +27,8 @@ def seahash(data: bytes) -> int:
     """SeaHash of ``data`` with seahash's default seeds (the reference ``hash`` function)."""
     a, b, c, d = _SEEDS
     whole = len(data) - len(data) % 8
-    for (word,) in struct.iter_unpack("<Q", data[:whole]):
-        a, b, c, d = b, c, d, _diffuse(a ^ word)
+    for start in range(0, whole, 8):  # int.from_bytes: no struct import on the hot path
+        a, b, c, d = b, c, d, _diffuse(a ^ int.from_bytes(data[start:start + 8], "little"))
     tail = data[whole:]
     if tail:
         a = _diffuse(a ^ int.from_bytes(tail, "little"))
