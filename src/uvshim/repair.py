@@ -12,10 +12,16 @@ tests/integration/test_stale_env.py on one release per minor series):
   0.8.17 (#15827 removed that), force a re-resolution against the index and print
   "Tools cannot be reinstalled via uvx"; ``--python <other path>`` works only when the other
   path hashes differently and leaves the stale entry behind.
-- When the link cannot be removed (read-only cache, lock timeout), ``--no-cache`` runs the tool
-  once in a throw-away cache on every version except 0.8.19, which dropped the temporary cache
-  before spawning the tool ("Failed to spawn"; fixed in 0.8.20 by #15990).
+- When the link cannot be removed (read-only cache, full cache, lock timeout), ``--no-cache``
+  runs the tool once in a throw-away cache on every version except 0.8.19, which dropped the
+  temporary cache before spawning the tool ("Failed to spawn"; fixed in 0.8.20 by #15990).
 - Newer, unknown versions get the newest known version's treatment.
+
+Parallel shims on one cache (``locking`` has the protocol): one drops the link and holds the
+bucket's lock until uv has linked the rebuilt environment; the others wait for that, so the
+environment is rebuilt once. uv alone does not ensure that: 16 bare ``uvx`` started at once on
+a missing entry built it 4 times (0.6.4) and 15 times (0.8.24); only from 0.13.8, whose
+per-entry ``<rhash>.lock`` is re-checked after it is taken, did they build it once (0.13.9).
 """
 
 from __future__ import annotations
@@ -24,16 +30,23 @@ import os
 
 from uvshim.cache_scan import read_entry
 from uvshim.identity import InterpreterIdentity
+from uvshim.locking import LOCK_NAME, LockTimeoutError, hold_until_linked, lock_or_done
 from uvshim.policy import judge
 from uvshim.record import Record
 from uvshim.versions import Version
 
 _NO_CACHE_BROKEN = Version("0.8.19")
-LOCK_NAME = ".uvshim.lock"
+# Below this much free space (or these many free inodes) a rebuild would fail half-way with
+# ENOSPC after the link is gone, so the tool would not run at all; --no-cache builds in the
+# temporary folder instead. A small tool environment needs a few MiB and a few hundred inodes.
+MIN_FREE_BYTES = 16 * 1024 * 1024
+MIN_FREE_INODES = 512
+
+__all__ = ["LOCK_NAME", "RepairResult", "drop_stale", "fallback_flags"]
 
 
 class RepairResult(Record):
-    dropped: tuple[str, ...]
+    dropped: tuple[str, ...]  # empty with no problem: another shim repaired it meanwhile
     fallback_flags: tuple[str, ...]  # flags to add when the links could not be dropped
     problem: str | None  # why the links could not be dropped
 
@@ -50,18 +63,45 @@ def drop_stale(bucket: str, entries: tuple[str, ...], identity: InterpreterIdent
     does not take our lock can at worst drop a fresh link, which costs one rebuild and
     breaks nothing.
     """
-    from filelock import FileLock, Timeout  # noqa: PLC0415  -- only on the rare repair path
+    full = _full_filesystem(bucket)
+    outcome = full if full is not None else _drop_under_lock(bucket, entries, identity,
+                                                             lock_timeout)
+    if isinstance(outcome, str):
+        return RepairResult((), fallback_flags(uv_version), outcome)
+    return RepairResult(outcome, (), None)
 
+
+def _drop_under_lock(bucket: str, entries: tuple[str, ...], identity: InterpreterIdentity,
+                     lock_timeout: float) -> tuple[str, ...] | str:
+    """The entries dropped (the lock then stays held until uv relinks), or why none could be."""
     try:
-        with FileLock(os.path.join(bucket, LOCK_NAME), timeout=lock_timeout):
-            dropped = tuple(entry for entry in entries if _drop_if_still_stale(entry, identity))
-    except Timeout:
-        problem = f"timed out after {lock_timeout:g}s waiting for the lock in {bucket}"
-        return RepairResult((), fallback_flags(uv_version), problem)
+        fd = lock_or_done(bucket, lock_timeout, lambda: _all_fresh(entries, identity))
+    except LockTimeoutError as exc:
+        return str(exc)
     except OSError as exc:
-        problem = f"cannot remove a stale entry in {bucket}: {exc.strerror or exc}"
-        return RepairResult((), fallback_flags(uv_version), problem)
-    return RepairResult(dropped, (), None)
+        return f"cannot lock {bucket}: {exc.strerror or exc}"
+    if fd is None:
+        return ()  # another shim dropped them and uv has relinked fresh ones
+    try:
+        dropped = tuple(entry for entry in entries if _drop_if_still_stale(entry, identity))
+    except OSError as exc:
+        os.close(fd)
+        return f"cannot remove a stale entry in {bucket}: {exc.strerror or exc}"
+    if dropped:
+        hold_until_linked(fd, bucket, lock_timeout)
+    else:
+        os.close(fd)
+    return dropped
+
+
+def _all_fresh(entries: tuple[str, ...], identity: InterpreterIdentity) -> bool:
+    """Every entry is linked again and usable. A missing entry does not count: whoever
+    dropped it is still rebuilding."""
+    for entry in entries:
+        env = read_entry(entry)
+        if env.target is None or judge(env, identity).stale:
+            return False
+    return True
 
 
 def _drop_if_still_stale(entry: str, identity: InterpreterIdentity) -> bool:
@@ -69,3 +109,15 @@ def _drop_if_still_stale(entry: str, identity: InterpreterIdentity) -> bool:
         return False
     os.unlink(entry)  # removes the link itself; never follows it out of the cache
     return True
+
+
+def _full_filesystem(bucket: str) -> str | None:
+    try:
+        fs = os.statvfs(bucket)
+    except (OSError, AttributeError):
+        return None  # unknown: try, and handle ENOSPC if it comes
+    free = fs.f_bavail * fs.f_frsize
+    if free < MIN_FREE_BYTES or (fs.f_files > 0 and fs.f_favail < MIN_FREE_INODES):
+        return (f"the cache's file system is full ({free // 1024} KiB, {fs.f_favail} inodes "
+                "free), so uv could not rebuild it")
+    return None

@@ -15,6 +15,7 @@ from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, w
 from uvshim.errors import UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
 from uvshim.identity import InterpreterIdentity
+from uvshim.locking import wait_while_rebuilding
 from uvshim.paths import state_dir
 from uvshim.plan import make_plan
 from uvshim.policy import Decision
@@ -24,6 +25,10 @@ from uvshim.uv_config import is_true
 from uvshim.versions import Version
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0
+# Set (with putenv, so os.environ and tests stay untouched) to our pid just before exec'ing
+# uv. uv spawns tools as children (checked 0.6.4, 0.13.9), so only a "uv" that execs the shim
+# again, in the same process, can find its own pid here: a loop.
+_EXEC_MARK = "UVSHIM_EXEC_PID"
 
 
 def say(message: str) -> None:
@@ -37,10 +42,15 @@ def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ
     except UvNotFoundError as exc:
         say(f"error: {exc}")
         raise SystemExit(127) from None
+    if environ.get(_EXEC_MARK) == str(os.getpid()):
+        say(f"error: {uv} runs uvshim again instead of uv (a loop); "
+            "set UVSHIM_REAL_UV to the real uv binary")
+        raise SystemExit(127)
     prefix = [uv, "tool", "uvx"] if mode == "uvx" else [uv]
     final = list(args)
     if not is_true(environ.get("UVSHIM_DISABLE")):
         final = checked_args(mode, list(args), uv, environ)
+    os.putenv(_EXEC_MARK, str(os.getpid()))
     try:
         exec_uv([*prefix, *final])
     except OSError as exc:
@@ -73,6 +83,8 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
     if plan.choice is None or plan.bucket is None or plan.decision is None:
         return args
     if not plan.decision.stale:
+        # Another shim may have just dropped a stale link and be rebuilding: wait for it.
+        wait_while_rebuilding(plan.bucket, _lock_timeout(environ))
         return args
     return _repair(inv, plan.bucket, identity=plan.choice.identity, decision=plan.decision,
                    version=version, environ=environ)
@@ -84,6 +96,8 @@ def _repair(inv: UvxInvocation, bucket: str, *, identity: InterpreterIdentity,
     result = drop_stale(bucket, entries, identity, version, _lock_timeout(environ))
     reason = next(v.reason for v in decision.verdicts if v.stale)
     tool = inv.from_spec or inv.command
+    if result.problem is None and not result.dropped:
+        return list(render(inv))  # another shim dropped it and uv has rebuilt it meanwhile
     if result.problem is None:
         if inv.quiet == 0:
             say(f"the cached environment for {tool} {reason}; dropped it so uv builds a fresh one")

@@ -1,0 +1,88 @@
+"""Many shims at once on one shared cache, right after an interpreter swap, with real uv.
+
+Each round swaps the interpreter at one path (3.11 <-> 3.12, the unversioned layout, where
+every uv release reuses the stale environment), then starts SHIMS launchers at once (they
+all wait on one gate file) on the same cache. Every run must print the tool running on the
+new interpreter (so no run saw a half-built or stale environment), exactly one shim must say
+it dropped the stale link, and uv must have built exactly one environment: one new folder in
+``archive-v0`` and one "Installed" line among all runs.
+
+``UVSHIM_STRESS_ROUNDS`` sets the rounds for the newest uv (default 20); the other releases run
+a few rounds each, enough to cover their own locking (none before 0.8.20, a shared cache lock
+from 0.8.20, a per-entry lock from 0.13.8).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from _support.interpreters import make_prefix, swap_prefix
+from _support.sandbox import Sandbox, require_python
+from _support.uv_binaries import uv_release
+
+SHIMS = 16
+LAYOUT = "unversioned"
+PYTHONS = ("3.11", "3.12")
+STRESS_ROUNDS = int(os.environ.get("UVSHIM_STRESS_ROUNDS", "20"))
+ROUNDS = {"0.6.4": 3, "0.8.24": 3, "0.13.9": STRESS_ROUNDS}
+GATE_SCRIPT = 'while [ ! -e "$0" ]; do sleep 0.01; done; exec "$@"'
+
+
+def archives(sandbox: Sandbox) -> set[str]:
+    folder = sandbox.root / "cache" / "archive-v0"
+    return set(os.listdir(folder)) if folder.is_dir() else set()
+
+
+def start_gated(sandbox: Sandbox, gate: Path, argv: list[str]) -> list[subprocess.Popen[str]]:
+    return [subprocess.Popen(["sh", "-c", GATE_SCRIPT, str(gate), *argv], env=sandbox.env(),
+                             cwd=sandbox.root / "work", stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for _ in range(SHIMS)]
+
+
+def finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]:
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        results.append((process.returncode, out, err))
+    return results
+
+
+def one_round(sandbox: Sandbox, argv: list[str], number: int) -> list[tuple[int, str, str]]:
+    gate = sandbox.root / f"gate-{number}"
+    processes = start_gated(sandbox, gate, argv)
+    gate.touch()
+    return finish(processes)
+
+
+@pytest.mark.parametrize("version", sorted(ROUNDS))
+def test_parallel_shims_rebuild_once(sandbox: Sandbox, tool_wheels: Path, launchers: Path,
+                                     version: str) -> None:
+    for minor in PYTHONS:
+        require_python(minor)
+    real = uv_release(version)
+    prefix = sandbox.root / "prefix"
+    bindir = make_prefix(prefix, PYTHONS[0], LAYOUT)
+    sandbox.path_dirs = [launchers, bindir, real]
+    argv = [str(launchers / "uvx"), "--offline", "--find-links", str(tool_wheels), "shimcheck"]
+    first = sandbox.run(argv)
+    assert first.stdout.startswith(f"shimcheck {PYTHONS[0]} "), first.stderr
+
+    for number in range(1, ROUNDS[version] + 1):
+        minor = PYTHONS[number % 2]
+        swap_prefix(prefix, minor, LAYOUT)
+        before = archives(sandbox)
+        results = one_round(sandbox, argv, number)
+        where = f"round {number}, uv {version}"
+        for code, out, err in results:
+            assert code == 0, f"{where}: {err}"
+            assert out.startswith(f"shimcheck {minor} "), f"{where}: {out!r} {err}"
+            notes = [line for line in err.splitlines() if line.startswith("uvshim:")]
+            assert all("dropped it so uv builds a fresh one" in line for line in notes), notes
+        errors = [err for _, _, err in results]
+        assert sum("dropped it" in err for err in errors) == 1, (where, errors)
+        assert sum("Installed 1 package" in err for err in errors) == 1, (where, errors)
+        assert len(archives(sandbox) - before) == 1, where
