@@ -150,6 +150,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--uv", default=NEWEST, help="uv release to measure against")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--svg", type=Path,
+                        help="also plot overhead against cached environments to this file")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="uvshim-bench-") as folder:
         report = measure(Bench(Path(folder), options.uv), options.rounds)
@@ -157,7 +159,39 @@ def main() -> int:
     print_report(report)
     if options.json:
         options.json.write_text(json.dumps(report, indent=2) + "\n")
+    if options.svg:
+        options.svg.write_text(overhead_svg(report))
     return 0
+
+
+def overhead_svg(report: dict[str, object]) -> str:
+    """A small line chart, drawn by hand so the benchmark needs no plotting library."""
+    scaling = report["scaling"]
+    assert isinstance(scaling, dict)
+    points = [(int(count), float(cases["shim"]["median"] - cases["bare"]["median"]))
+              for count, cases in scaling.items()]
+    width, height, left, bottom = 420, 220, 50, 40
+    top = max(12.0, max(y for _, y in points) * 1.2)
+    def x_of(index: int) -> float:
+        return left + index * (width - left - 20) / (len(points) - 1)
+    def y_of(value: float) -> float:
+        return height - bottom - max(value, 0) * (height - bottom - 20) / top
+    line = " ".join(f"{x_of(i):.1f},{y_of(y):.1f}" for i, (_, y) in enumerate(points))
+    ticks = "".join(
+        f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle">{count:,}</text>'
+        f'<text x="{x_of(i):.1f}" y="{y_of(y) - 8:.1f}" text-anchor="middle">{y:.1f}</text>'
+        for i, (count, y) in enumerate(points))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'font-family="sans-serif" font-size="11">'
+            f'<rect width="100%" height="100%" fill="white"/>'
+            f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - 10}" y2="{y_of(0):.1f}" '
+            f'stroke="#888"/><line x1="{left}" y1="20" x2="{left}" y2="{y_of(0):.1f}" '
+            f'stroke="#888"/><polyline points="{line}" fill="none" stroke="#1f6feb" '
+            f'stroke-width="2"/>{ticks}'
+            f'<text x="{left + (width - left) / 2}" y="{height - 6}" text-anchor="middle">'
+            f'cached environments in uv\'s cache</text>'
+            f'<text x="12" y="{(height - bottom) / 2}" transform="rotate(-90 12 '
+            f'{(height - bottom) / 2})" text-anchor="middle">overhead, ms (median)</text></svg>\n')
 
 
 def measure(bench: Bench, rounds: int) -> dict[str, object]:
