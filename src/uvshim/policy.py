@@ -13,6 +13,7 @@ import os
 
 from uvshim.cache_scan import CachedEnv
 from uvshim.identity import InterpreterIdentity
+from uvshim.pyvenv_cfg import NOT_UTF8
 from uvshim.record import Record
 
 
@@ -33,13 +34,49 @@ class Decision(Record):
 
 
 def judge(env: CachedEnv, identity: InterpreterIdentity) -> Verdict:
-    if env.target is None or env.config is None:
-        # uv fails to load such an entry and builds a new one itself; nothing for us to do.
+    if env.target is None:
+        # A dangling or looping link: uv fails to load it and builds a new one itself
+        # (0.6.4, 0.8.24, 0.13.9; tests/integration/test_faults.py); nothing for us to do.
         return Verdict(env, stale=False, reason="not loadable by uv; uv rebuilds it itself")
+    damage = _damaged_cfg(env.config)
+    if damage:
+        return Verdict(env, stale=True, reason=damage)
+    assert env.config is not None  # noqa: S101  -- _damaged_cfg reports a missing one
+    if "implementation" not in env.config or "version_info" not in env.config:
+        return _judge_by_site_packages(env, identity)
     problem = _mismatch(env.target, env.config, identity)
     if problem:
         return Verdict(env, stale=True, reason=problem)
     return Verdict(env, stale=False, reason=f"built for {_describe_cfg(env.config)}: matches")
+
+
+def _damaged_cfg(config: dict[str, str] | None) -> str | None:
+    """Why Python cannot start in the environment at all. uv does not rebuild these: with no
+    pyvenv.cfg it fails (0.6.4 "failed to open file", 0.8.24 and 0.13.9 ModuleNotFoundError),
+    with bytes that are not UTF-8 it fails (0.6.4 "stream did not contain valid UTF-8",
+    0.8.24 and 0.13.9 UnicodeDecodeError in ``site``)."""
+    if config is None:
+        return "has no readable pyvenv.cfg, so no tool can start in it"
+    if NOT_UTF8 in config:
+        return "has a pyvenv.cfg that is not UTF-8, so no tool can start in it"
+    return None
+
+
+def _judge_by_site_packages(env: CachedEnv, identity: InterpreterIdentity) -> Verdict:
+    """An empty or truncated pyvenv.cfg still works in uv and Python (0.6.4, 0.8.24, 0.13.9):
+    what it was built for is told by its site-packages folder alone."""
+    problem = _abi_mismatch(env.target or "", identity)
+    if problem:
+        return Verdict(env, stale=True, reason=f"has an incomplete pyvenv.cfg and {problem}")
+    return Verdict(env, stale=False, reason="has an incomplete pyvenv.cfg; its site-packages "
+                                             "folder matches")
+
+
+def _abi_mismatch(root: str, identity: InterpreterIdentity) -> str | None:
+    if identity.purelib and not os.path.isdir(os.path.join(root, identity.purelib)):
+        return (f"has no {identity.purelib} (another ABI), interpreter is now "
+                f"{identity.implementation} {identity.version}")
+    return None
 
 
 def _mismatch(root: str, config: dict[str, str], identity: InterpreterIdentity) -> str | None:
@@ -50,8 +87,9 @@ def _mismatch(root: str, config: dict[str, str], identity: InterpreterIdentity) 
         return f"built for {_describe_cfg(config)}, interpreter is now {now}"
     if built_minor != identity.minor:
         return f"built for {_describe_cfg(config)}, interpreter is now {now}"
-    if identity.purelib and not os.path.isdir(os.path.join(root, identity.purelib)):
-        return f"has no {identity.purelib} (another ABI), interpreter is now {now}"
+    abi = _abi_mismatch(root, identity)
+    if abi:
+        return abi
     home = config.get("home")
     if home and not os.path.isdir(home):
         return f"its home {home} no longer exists"

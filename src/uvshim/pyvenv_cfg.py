@@ -15,12 +15,22 @@ def parse_pyvenv_cfg(text: str) -> dict[str, str]:
     return values
 
 
+# A key no real pyvenv.cfg has, added when the file is not UTF-8: CPython's ``site`` reads it
+# strictly and fails (UnicodeDecodeError), so nothing can start in such an environment.
+NOT_UTF8 = "\ufffd"
+
+
 def read_pyvenv_cfg(path: str) -> dict[str, str] | None:
     """The parsed file, or None when it is missing or unreadable. Undecodable bytes are
-    replaced, so a damaged file still yields whatever keys it has."""
+    replaced, so a damaged file still yields whatever keys it has, plus ``NOT_UTF8``."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(64 * 1024)
     except OSError:
         return None
-    return parse_pyvenv_cfg(raw.decode("utf-8", "replace"))
+    values = parse_pyvenv_cfg(raw.decode("utf-8", "replace"))
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        values[NOT_UTF8] = ""
+    return values

@@ -24,7 +24,10 @@ def find_real_uv(environ: Mapping[str, str]) -> str:
     """``UVSHIM_REAL_UV``, else the first ``uv`` on PATH that is not one of our launchers.
 
     Relative PATH entries (including the empty one, which means the current directory) are
-    never searched: a uv planted in a project folder must not run.
+    never searched: a uv planted in a project folder must not run. A ``uv`` in the current
+    directory or in a folder others can write to (or a ``uv`` others can write to) is taken
+    only when no trusted one exists further on: it is what a shell would run, but anyone who
+    can write there chooses the program every tool run goes through.
     """
     override = environ.get("UVSHIM_REAL_UV")
     if override:
@@ -32,12 +35,17 @@ def find_real_uv(environ: Mapping[str, str]) -> str:
         if problem:
             raise UvNotFoundError(f"UVSHIM_REAL_UV={override} {problem}")
         return override
+    untrusted: str | None = None
     for folder in environ.get("PATH", os.defpath).split(os.pathsep):
         if not os.path.isabs(folder):
             continue
         candidate = os.path.join(folder, "uv")
         if _unusable(candidate) is None:
-            return candidate
+            if _trusted(folder, candidate):
+                return candidate
+            untrusted = untrusted or candidate
+    if untrusted is not None:
+        return untrusted
     raise UvNotFoundError(
         "no real uv found on PATH (uvshim's own launchers are skipped); "
         "install uv or set UVSHIM_REAL_UV to its path"
@@ -55,6 +63,21 @@ def _unusable(path: str) -> str | None:
     if is_launcher(path):
         return "is a uvshim launcher, not the real uv (it would run itself)"
     return None
+
+
+def _trusted(folder: str, candidate: str) -> bool:
+    """Neither the folder nor the file is writable by others, and the folder is not cwd."""
+    try:
+        folder_st, file_st = os.stat(folder), os.stat(candidate)
+    except OSError:
+        return False
+    if (folder_st.st_mode | file_st.st_mode) & stat.S_IWOTH:
+        return False
+    try:
+        cwd_st = os.stat(".")
+    except OSError:
+        return True  # no current directory (deleted): it cannot be this folder
+    return (folder_st.st_dev, folder_st.st_ino) != (cwd_st.st_dev, cwd_st.st_ino)
 
 
 def is_launcher(path: str) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uvshim.pyvenv_cfg import parse_pyvenv_cfg, read_pyvenv_cfg
+from uvshim.pyvenv_cfg import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg
 
 UV_WRITES = """home = /p/bin
 implementation = CPython
@@ -29,4 +29,4 @@ def test_missing_file_is_none_and_binary_file_is_tolerated(tmp_path: Path) -> No
     assert read_pyvenv_cfg(str(tmp_path / "nope")) is None
     damaged = tmp_path / "pyvenv.cfg"
     damaged.write_bytes(b"\xff\xfe\x00\nversion_info = 3.12.1\nimplem")
-    assert read_pyvenv_cfg(str(damaged)) == {"version_info": "3.12.1"}
+    assert read_pyvenv_cfg(str(damaged)) == {"version_info": "3.12.1", NOT_UTF8: ""}
