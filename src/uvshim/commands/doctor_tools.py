@@ -8,7 +8,8 @@ A tool whose interpreter changed stays broken when run directly, although uvx sk
   ``--with``, Python request, index options); both flags exist from 0.5.0;
 - interpreter gone: ``uv tool upgrade`` fails ("`NAME` is not installed"), while
   ``uv tool install --reinstall SPEC`` works, so the receipt's requirements are given back to
-  it (``SPEC`` for the tool, ``--with`` for the rest, ``--python`` when one was requested).
+  it (``SPEC`` for the tool, ``--with`` for the rest, ``--python`` when one was requested,
+  unless it names an interpreter file that is gone).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ import subprocess
 import sys
 
 from uvshim.cache_scan import CachedEnv
-from uvshim.commands.doctor_checks import BROKEN, GONE, Finding, base_interpreter, diagnose
+from uvshim.commands.doctor_checks import (
+    BROKEN,
+    CHANGED,
+    GONE,
+    Finding,
+    base_interpreter,
+    diagnose,
+)
 from uvshim.pyvenv_cfg import read_pyvenv_cfg
 
 IMPORT_TIMEOUT_S = 60
@@ -43,19 +51,26 @@ def tool_folders(tool_dir: str) -> list[str]:
 
 
 def check_tool(folder: str, state: str) -> Finding | None:
+    """A tool is judged by whether it works, not by its pyvenv.cfg: uv's own repair
+    (``--reinstall`` into the same folder) installs for the new interpreter but leaves
+    ``version_info`` saying the old one (seen with 0.6.4 and 0.13.9)."""
     name = os.path.basename(folder)
     config = read_pyvenv_cfg(os.path.join(folder, "pyvenv.cfg"))
     if config is None:
         return Finding("tool", BROKEN, folder, name, None, "has no pyvenv.cfg")
-    env = CachedEnv(entry=folder, target=folder, config=config)
     base = base_interpreter(folder, config)
-    problem, reason, _ = diagnose(env, base, state)
-    if problem is not None:
-        return Finding("tool", problem, folder, name, base, reason)
+    if base is None or not os.path.exists(base):
+        env = CachedEnv(entry=folder, target=folder, config=config)
+        problem, reason, _ = diagnose(env, base, state)
+        return Finding("tool", problem or GONE, folder, name, base, reason)
     failure = _import_failure(folder, name)
-    if failure is not None:
-        return Finding("tool", BROKEN, folder, name, base, failure)
-    return None
+    if failure is None:
+        return None
+    env = CachedEnv(entry=folder, target=folder, config=config)
+    problem, reason, _ = diagnose(env, base, state)
+    if problem == CHANGED:
+        return Finding("tool", CHANGED, folder, name, base, f"{reason}; {failure}")
+    return Finding("tool", BROKEN, folder, name, base, failure)
 
 
 def _import_failure(folder: str, name: str) -> str | None:
@@ -111,9 +126,15 @@ def _install_command(folder: str, name: str, uv: str) -> list[str] | None:
         if index != main:
             command += ["--with", str(spec)]
     python = receipt.get("python")
-    if isinstance(python, str) and python:
+    # A request that names a file which is gone can only fail ("No interpreter found at
+    # path"): the tool is reinstalled with the interpreter uv finds by default instead.
+    if isinstance(python, str) and python and not _is_missing_path(python):
         command += ["--python", python]
     return command
+
+
+def _is_missing_path(request: str) -> bool:
+    return os.sep in request and not os.path.exists(request)
 
 
 def _spec(item: object) -> str | None:
