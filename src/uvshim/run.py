@@ -85,7 +85,13 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
     if not plan.decision.stale:
         # Another shim may have just dropped a stale link and be rebuilding: wait for it.
         wait_while_rebuilding(plan.bucket, _lock_timeout(environ))
-        return args
+        if not plan.decision.verdicts:
+            return args
+        from uvshim.build_change import on_build_change  # noqa: PLC0415  -- only with cached envs
+
+        return on_build_change(inv, args, bucket=plan.bucket, identity=plan.choice.identity,
+                               decision=plan.decision, version=version, environ=environ,
+                               lock_timeout=lambda: _lock_timeout(environ))
     return _repair(inv, plan.bucket, identity=plan.choice.identity, decision=plan.decision,
                    version=version, environ=environ)
 
