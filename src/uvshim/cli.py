@@ -27,6 +27,11 @@ environment:
                           (default: 30)
   UVSHIM_STRICT=1         fail instead of running uv unchanged when the check fails, for
                           tests (default: unset)
+  UVSHIM_ON_BUILD_CHANGE=warn|rebuild
+                          an environment built on another build of the same Python
+                          version: warn and run it, or rebuild it (default: warn)
+  UVSHIM_EXEC_PID=PID     set by uvshim itself for the uv it runs, to catch a uv that
+                          runs uvshim again (a loop); do not set it (default: unset)
 uv's own variables (UV_CACHE_DIR, UV_NO_CACHE, XDG_CACHE_HOME, UV_PYTHON, ...) mean what they
 mean to uv.
 """
