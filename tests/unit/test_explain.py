@@ -1,0 +1,152 @@
+"""``uvshim explain``: argument splitting, the predicted decision, the JSON and text reports."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from uvshim.commands import explain, shim_preview
+from uvshim.identity import InterpreterIdentity
+from uvshim.interpreter import InterpreterChoice
+from uvshim.plan import Plan
+from uvshim.policy import decide
+from uvshim.versions import Version
+
+
+def identity_at(prefix: Path) -> InterpreterIdentity:
+    return InterpreterIdentity(
+        implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
+        machine="x86_64", pointer_bits=64, sys_executable=str(prefix / "bin" / "python"),
+        prefix=str(prefix), base_prefix=str(prefix), build="main, Jan 1 2024",
+        compiler="GCC 12", purelib="lib/python3.12/site-packages",
+    )
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], (False, [])),
+    (["--json"], (True, [])),
+    (["--json", "ruff", "--json"], (True, ["ruff", "--json"])),
+    (["--offline", "ruff"], (False, ["--offline", "ruff"])),
+    (["--", "--json"], (False, ["--json"])),
+    (["--json", "--", "-h"], (True, ["-h"])),
+    (["-h", "ruff"], (None, [])),
+    (["ruff", "-h"], (False, ["ruff", "-h"])),
+])
+def test_our_options_come_first_and_the_rest_is_uvx(
+        args: list[str], expected: tuple[bool | None, list[str]]) -> None:
+    as_json, rest, problem = explain.split_args(args)
+    assert (as_json, rest) == expected
+    assert problem is None
+
+
+@pytest.fixture
+def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A real uv file, a bucket with one stale (3.11) entry, and make_plan pointed at it."""
+    uv = tmp_path / "uv"
+    uv.write_text("#!/bin/sh\n")
+    uv.chmod(0o755)
+    bucket = tmp_path / "cache" / "environments-v2" / "abc"
+    bucket.mkdir(parents=True)
+    env = tmp_path / "cache" / "archive-v0" / "old"
+    (env / "lib" / "python3.11" / "site-packages").mkdir(parents=True)
+    (env / "pyvenv.cfg").write_text(f"home = {tmp_path}\nimplementation = CPython\n"
+                                    "version_info = 3.11.7\nuv = 0.13.9\n")
+    (bucket / "f4441dc0d740902a").symlink_to(env)
+    identity = identity_at(tmp_path)
+    choice = InterpreterChoice(executable=identity.sys_executable, identity=identity,
+                               source="python on PATH", managed_install=None)
+
+    def plan(_inv: object, version: Version, *_args: object) -> Plan:
+        from uvshim.cache_scan import scan_bucket  # noqa: PLC0415
+
+        return Plan(version, str(tmp_path / "cache"), choice, str(bucket),
+                    decide(scan_bucket(str(bucket)), identity), "")
+
+    monkeypatch.setattr(shim_preview, "make_plan", plan)
+    monkeypatch.setattr(shim_preview, "uv_version", lambda _uv, _state: Version("0.13.9"))
+    return tmp_path
+
+
+def environ(root: Path, **extra: str) -> dict[str, str]:
+    return {"UVSHIM_REAL_UV": str(root / "uv"), "HOME": str(root), "PATH": "/usr/bin",
+            **extra}
+
+
+def test_a_stale_environment_is_predicted_dropped_and_nothing_changes(world: Path) -> None:
+    entry = world / "cache" / "environments-v2" / "abc" / "f4441dc0d740902a"
+    seen = shim_preview.preview(["--offline", "ruff"], environ(world), str(world))
+    assert seen.action == shim_preview.DROP_STALE
+    assert seen.drop == (str(entry),)
+    assert seen.argv == [str(world / "uv"), "tool", "uvx", "--offline", "ruff"]
+    assert seen.messages == ("the cached environment for ruff built for CPython 3.11.7, "
+                             "interpreter is now CPython 3.12.1; dropped it so uv builds a "
+                             "fresh one",)
+    assert entry.is_symlink()
+
+
+def test_a_read_only_bucket_is_predicted_to_add_no_cache(
+        world: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tests may run as root, which writes anywhere: say the bucket is read-only instead.
+    bucket = str(world / "cache" / "environments-v2" / "abc")
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: path != bucket and real_access(path, mode))
+    seen = shim_preview.preview(["ruff"], environ(world), str(world))
+    assert seen.action == shim_preview.FALLBACK
+    assert seen.argv == [str(world / "uv"), "tool", "uvx", "--no-cache", "ruff"]
+    assert seen.messages[0].endswith("running uv with --no-cache")
+
+
+def test_disabled_and_help_are_passed_through(world: Path) -> None:
+    disabled = shim_preview.preview(["ruff"], environ(world, UVSHIM_DISABLE="1"), str(world))
+    assert (disabled.action, disabled.plan) == (shim_preview.DISABLED, None)
+    helped = shim_preview.preview(["--help"], environ(world), str(world))
+    assert (helped.action, helped.argv[3:]) == (shim_preview.UNCHANGED, ["--help"])
+
+
+def test_an_undecidable_call_is_predicted_to_run_unchanged(world: Path) -> None:
+    seen = shim_preview.preview(["--frobnicate", "ruff"], environ(world), str(world))
+    assert seen.action == shim_preview.UNCHANGED
+    assert seen.messages[0].startswith("warning: ")
+    assert seen.messages[0].endswith("; running uv unchanged")
+
+
+def test_json_report_has_the_documented_keys(world: Path) -> None:
+    out = io.StringIO()
+    assert explain.main(["--json", "ruff"], environ(world), out) == 0
+    report = json.loads(out.getvalue())
+    assert list(report) == ["schema", "uv", "interpreter", "cache", "environments",
+                            "decision", "argv"]
+    assert report["uv"] == {"path": str(world / "uv"), "version": "0.13.9"}
+    assert report["interpreter"]["source"] == "python on PATH"
+    assert report["interpreter"]["identity"]["build"] == "main, Jan 1 2024"
+    [env] = report["environments"]
+    assert env["verdict"] == "stale"
+    assert env["recorded"] == {"implementation": "CPython", "version_info": "3.11.7",
+                               "home": str(world), "uv": "0.13.9"}
+    assert env["build_record"] is None
+    assert report["decision"]["action"] == "drop-stale"
+    assert report["decision"]["messages"][0].startswith("uvshim: the cached environment")
+
+
+def test_text_report_is_aligned(world: Path) -> None:
+    out = io.StringIO()
+    assert explain.main(["ruff"], environ(world), out) == 0
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines if not line.startswith(" ")] == \
+        ["uv", "interpreter", "bucket", "decision", "argv"]
+    starts = {len(line) - len(line[line.index(" "):].lstrip()) for line in lines
+              if not line.startswith(" ")}
+    assert len(starts) == 1  # every value starts in the same column
+    assert any(line.split()[0] == "stale" for line in lines)
+
+
+def test_help_and_missing_uv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = io.StringIO()
+    assert explain.main(["--help"], {}, out) == 0
+    assert out.getvalue().startswith("usage: uvshim explain")
+    assert explain.main(["ruff"], {"PATH": str(tmp_path)}, io.StringIO()) == 1
+    assert capsys.readouterr().err.startswith("uvshim: error: no real uv found")
