@@ -150,7 +150,8 @@ def render_text(report: dict[str, object]) -> str:
     cache = _dict(report["cache"])
     envs = [_dict(row) for row in _list(report["environments"])]
     if cache["bucket"]:
-        lines.append(("bucket", f"{cache['bucket']} ({len(envs)} environments)"))
+        count = f"{len(envs)} environment{'' if len(envs) == 1 else 's'}"
+        lines.append(("bucket", f"{cache['bucket']} ({count})"))
     for row in envs:
         name = os.path.basename(str(row["entry"]))
         lines.append((f"  {row['verdict']}", f"{name}  {row['reason']}"))
