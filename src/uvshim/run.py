@@ -32,6 +32,9 @@ _EXEC_MARK = "UVSHIM_EXEC_PID"
 
 
 def say(message: str) -> None:
+    # Always one line: a tool name, path or value may hold newlines or terminal escapes.
+    if not message.isprintable():
+        message = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in message)
     sys.stderr.write(f"uvshim: {message}\n")
 
 

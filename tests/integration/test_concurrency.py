@@ -14,6 +14,7 @@ from 0.8.20, a per-entry lock from 0.13.8).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -51,6 +52,14 @@ def finish(processes: list[subprocess.Popen[str]]) -> list[tuple[int, str, str]]
     return results
 
 
+def log_round(**figures: object) -> None:
+    """Append this round's figures for scripts/reliability.py, when it asks for them."""
+    log = os.environ.get("UVSHIM_RELIABILITY_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(figures) + "\n")
+
+
 def one_round(sandbox: Sandbox, argv: list[str], number: int) -> list[tuple[int, str, str]]:
     gate = sandbox.root / f"gate-{number}"
     processes = start_gated(sandbox, gate, argv)
@@ -77,12 +86,18 @@ def test_parallel_shims_rebuild_once(sandbox: Sandbox, tool_wheels: Path, launch
         before = archives(sandbox)
         results = one_round(sandbox, argv, number)
         where = f"round {number}, uv {version}"
+        errors = [err for _, _, err in results]
+        log_round(uv=version, round=number, shims=SHIMS,
+                  ok=sum(code == 0 and out.startswith(f"shimcheck {minor} ")
+                         for code, out, _ in results),
+                  dropped=sum("dropped it" in err for err in errors),
+                  installed=sum("Installed 1 package" in err for err in errors),
+                  built=len(archives(sandbox) - before))
         for code, out, err in results:
             assert code == 0, f"{where}: {err}"
             assert out.startswith(f"shimcheck {minor} "), f"{where}: {out!r} {err}"
             notes = [line for line in err.splitlines() if line.startswith("uvshim:")]
             assert all("dropped it so uv builds a fresh one" in line for line in notes), notes
-        errors = [err for _, _, err in results]
         assert sum("dropped it" in err for err in errors) == 1, (where, errors)
         assert sum("Installed 1 package" in err for err in errors) == 1, (where, errors)
         assert len(archives(sandbox) - before) == 1, where

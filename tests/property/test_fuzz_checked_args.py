@@ -84,6 +84,8 @@ def test_nothing_changes_when_nothing_is_stale(world: dict[str, str], args: list
 @given(argv=uvx_argvs(), python=st.one_of(st.just(""), st.just("3.12"), env_values))
 @example(argv=UvxArgv(UV, ["--with", "a=b"], True, "tox", ["--", "-p", "x", "--no-cache"]),
          python="")
+# Found by this test: a tool name holding a line separator split the warning in two lines.
+@example(argv=UvxArgv(None, [], False, "\x1e", []), python="3.12")
 @FUZZ
 def test_a_fallback_flag_never_touches_the_tool_arguments(
         world: dict[str, str], argv: UvxArgv, python: str, tmp_path: Path,
