@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
-from typing import NoReturn
 
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.errors import UvNotFoundError, UvshimError
@@ -23,6 +21,12 @@ from uvshim.repair import drop_stale
 from uvshim.uv import find_real_uv, uv_version
 from uvshim.uv_config import is_true
 from uvshim.versions import Version
+
+# typing and collections.abc cost the hot path ~10 ms of imports: annotations only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from typing import NoReturn
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0
 # Set (with putenv, so os.environ and tests stay untouched) to our pid just before exec'ing
