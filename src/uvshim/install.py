@@ -87,11 +87,27 @@ def render_launcher(name: str, python: str, paths: list[str], real_uv: str | Non
     environ = "os.environ"
     if real_uv is not None:
         environ = f"{{{json.dumps('UVSHIM_REAL_UV')}: {json.dumps(real_uv)}, **os.environ}}"
-    code = (f"import os, sys; sys.path[:0] = {json.dumps(paths)}; "
-            f"from uvshim.run import main; main({json.dumps(name)}, sys.argv[1:], {environ})")
-    placeholder = "@CODE_UVX@" if name == "uvx" else "@CODE_UV@"
-    return _template(name).replace("@PYTHON@", shlex.quote(python)).replace(
-        placeholder, shlex.quote(code))
+    return (_template(name).replace("@HEADER@", launcher_header(python))
+            .replace("@PATHS@", json.dumps(paths)).replace("@ENVIRON@", environ))
+
+
+# Linux reads at most 127 bytes of a "#!" line before 5.1 and splits nothing after the
+# interpreter: "-IS" reaches Python as one argument, which it reads as -I -S.
+_SHEBANG_LIMIT = 127
+_POLYGLOT = "#!/bin/sh\n''''exec {python} -I -S \"$0\" \"$@\" # '''"
+
+
+def launcher_header(python: str) -> str:
+    """``#!python -IS`` (no shell in between: ~0.5 ms per run), or, when that path cannot
+    stand in a "#!" line, a header that is a shell ``exec`` of Python on this same file and,
+    to Python, a string literal."""
+    shebang = f"#!{python} -IS"
+    if len(shebang.encode()) <= _SHEBANG_LIMIT and not any(c.isspace() for c in python):
+        return shebang
+    if "'" in python or "\n" in python:
+        raise UvshimError(f"cannot write a launcher for the interpreter {python!r}: its path "
+                          "has a quote or a line break; install uvshim somewhere else")
+    return _POLYGLOT.format(python=shlex.quote(python))
 
 
 def _template(name: str) -> str:

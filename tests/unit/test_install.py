@@ -48,11 +48,8 @@ def image_bin(tmp_path: Path) -> Path:
 
 
 def launcher_code(launcher: Path) -> str:
-    """The Python code the launcher passes to ``-c``."""
-    exec_line = next(line for line in launcher.read_text().splitlines()
-                     if line.startswith("exec "))
-    words = shlex.split(exec_line)
-    return words[words.index("-c") + 1]
+    """The launcher's Python code: the launcher is a Python file run by its "#!" line."""
+    return launcher.read_text()
 
 
 def test_install_writes_both_launchers_and_records_them(tmp_path: Path) -> None:
@@ -266,3 +263,22 @@ def test_cli_os_errors_name_the_path(tmp_path: Path, capsys: pytest.CaptureFixtu
     err = capsys.readouterr().err
     assert err.startswith(f"uvshim: error: cannot create {blocker}/shims: ")
     assert err.endswith("; choose another --dir\n")
+
+
+def test_launcher_header_is_a_direct_shebang_when_the_path_allows() -> None:
+    assert install.launcher_header("/opt/py/bin/python3") == "#!/opt/py/bin/python3 -IS"
+
+
+@pytest.mark.parametrize("python", ["/opt/a b/python3", "/opt/" + "x" * 130 + "/python3"])
+def test_launcher_header_falls_back_to_a_shell_exec_python_reads_as_a_string(
+        python: str) -> None:
+    header = install.launcher_header(python)
+    first, second = header.splitlines()
+    assert first == "#!/bin/sh"
+    assert second.startswith("''''exec ")
+    compile(header + "\n", "<launcher>", "exec")  # still a valid Python file
+
+
+def test_launcher_header_refuses_paths_it_cannot_quote() -> None:
+    with pytest.raises(UvshimError, match="quote or a line break"):
+        install.launcher_header("/opt/it's here/python3")
