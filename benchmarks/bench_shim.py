@@ -32,6 +32,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from _support.interpreters import make_prefix  # noqa: E402
 from _support.tool_wheel import build_tool_wheel  # noqa: E402
 from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
+from uvshim import identity_cache, uv  # noqa: E402
 
 ENV_COUNTS = (0, 100, 1_000, 10_000)
 
@@ -104,12 +105,13 @@ def add_other_envs(cache: Path, count: int) -> None:
 
 
 def cold_identity(bench: Bench) -> float:
-    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / "identity-v1", ignore_errors=True)
+    state = Path(bench.env["UVSHIM_CACHE_DIR"])
+    shutil.rmtree(state / identity_cache.STATE_FOLDER, ignore_errors=True)
     return bench.shim()
 
 
 def cold_uv(bench: Bench) -> float:
-    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / "uv-v1", ignore_errors=True)
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / uv.STATE_FOLDER, ignore_errors=True)
     return bench.shim()
 
 

@@ -21,14 +21,14 @@ if TYPE_CHECKING:
     from uvshim.state_file import Field
 
 _KIND = "uvshim-identity-v2"
-_FOLDER = "identity-v2"
+STATE_FOLDER = "identity-v2"
 _probe_hash: list[str] = []  # computed once per process
 
 
 def identify(executable: str, state: str | os.PathLike[str]) -> InterpreterIdentity:
     """The identity of ``executable``, from the cache when still valid, else from the probe."""
     key: list[Field] = [executable, *_stamp(executable), probe_hash()]
-    entry = os.path.join(state, _FOLDER, f"{seahash(os.fsencode(executable)):016x}")
+    entry = os.path.join(state, STATE_FOLDER, f"{seahash(os.fsencode(executable)):016x}")
     cached = _from_fields(read_state(entry, _KIND), key)
     if cached is not None:
         return cached

@@ -97,7 +97,7 @@ def uv_version(uv: str, state: str | os.PathLike[str]) -> Version:
     except OSError as exc:
         raise UvNotFoundError(f"cannot stat uv at {uv}: {exc.strerror}") from None
     key: list[Field] = [real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
-    entry = os.path.join(state, "uv-v2", f"{seahash(os.fsencode(real)):016x}")
+    entry = os.path.join(state, STATE_FOLDER, f"{seahash(os.fsencode(real)):016x}")
     cached = read_state(entry, _KIND)
     if cached is not None and cached[:-1] == key and isinstance(cached[-1], str):
         try:
@@ -110,6 +110,7 @@ def uv_version(uv: str, state: str | os.PathLike[str]) -> Version:
 
 
 _KIND = "uvshim-uv-version-v2"
+STATE_FOLDER = "uv-v2"
 
 
 def _ask_version(uv: str) -> Version:
