@@ -175,7 +175,7 @@ def overhead_svg(report: dict[str, object]) -> str:
     width, height, left, bottom = 420, 220, 50, 40
     top = max(12.0, max(y for _, y in points) * 1.2)
     def x_of(index: int) -> float:
-        return left + index * (width - left - 20) / (len(points) - 1)
+        return left + 10 + index * (width - left - 50) / (len(points) - 1)
     def y_of(value: float) -> float:
         return height - bottom - max(value, 0) * (height - bottom - 20) / top
     line = " ".join(f"{x_of(i):.1f},{y_of(y):.1f}" for i, (_, y) in enumerate(points))
