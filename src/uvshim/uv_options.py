@@ -95,9 +95,20 @@ class UvOption(Record):
     action: ActionName = Action.SET
 
     def exists_in(self, version: Version) -> bool:
-        if version < Version(self.since):
+        if version < _release(self.since):
             return False
-        return self.until is None or version < Version(self.until)
+        return self.until is None or version < _release(self.until)
+
+
+_RELEASES: dict[str, Version] = {}
+
+
+def _release(text: str) -> Version:
+    """The table names ~20 distinct releases in ~200 places: parse each once per process."""
+    parsed = _RELEASES.get(text)
+    if parsed is None:
+        parsed = _RELEASES[text] = Version(text)
+    return parsed
 
 
 class OptionLookup(Record):
