@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from uvshim.argv import render, with_options
 from uvshim.build_record import record_builds, review_builds
-from uvshim.entry_drop import drop_entries
 from uvshim.policy import build_change_action
 from uvshim.run import say
 
@@ -51,6 +50,8 @@ def on_build_change(inv: UvxInvocation, args: list[str], *, bucket: str,
 
 def _rebuild(inv: UvxInvocation, review: BuildReview, *, bucket: str, version: Version,
              tool: str | None, reason: str, lock_timeout: float) -> list[str]:
+    from uvshim.entry_drop import drop_entries  # noqa: PLC0415  -- only when rebuilding
+
     judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
     result = drop_entries(bucket, judged, lock_timeout, version)
     if result.problem is None:
