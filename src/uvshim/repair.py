@@ -35,6 +35,10 @@ from uvshim.policy import judge
 from uvshim.record import Record
 from uvshim.versions import Version
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 _NO_CACHE_BROKEN = Version("0.8.19")
 # Below this much free space (or these many free inodes) a rebuild would fail half-way with
 # ENOSPC after the link is gone, so the tool would not run at all; --no-cache builds in the
@@ -42,7 +46,7 @@ _NO_CACHE_BROKEN = Version("0.8.19")
 MIN_FREE_BYTES = 16 * 1024 * 1024
 MIN_FREE_INODES = 512
 
-__all__ = ["LOCK_NAME", "RepairResult", "drop_stale", "fallback_flags"]
+__all__ = ["LOCK_NAME", "RepairResult", "drop_links", "drop_stale", "fallback_flags"]
 
 
 class RepairResult(Record):
@@ -64,34 +68,47 @@ def drop_stale(bucket: str, entries: tuple[str, ...], identity: InterpreterIdent
     breaks nothing.
     """
     full = _full_filesystem(bucket)
-    outcome = full if full is not None else _drop_under_lock(bucket, entries, identity,
-                                                             lock_timeout)
+    outcome = full if full is not None else drop_links(
+        bucket, entries, droppable=lambda entry: _is_stale_link(entry, identity),
+        done=lambda: _all_fresh(entries, identity), lock_timeout=lock_timeout, hold=True,
+        what="a stale entry")
     if isinstance(outcome, str):
         return RepairResult((), fallback_flags(uv_version), outcome)
     return RepairResult(outcome, (), None)
 
 
-def _drop_under_lock(bucket: str, entries: tuple[str, ...], identity: InterpreterIdentity,
-                     lock_timeout: float) -> tuple[str, ...] | str:
-    """The entries dropped (the lock then stays held until uv relinks), or why none could be."""
+def drop_links(bucket: str, entries: tuple[str, ...], *, droppable: Callable[[str], bool],
+               done: Callable[[], bool], lock_timeout: float, hold: bool,
+               what: str) -> tuple[str, ...] | str:
+    """Under the bucket's lock, unlink each of ``entries`` for which ``droppable`` still
+    holds; return those dropped, or why none could be. ``done`` says another process has
+    already done it (then nothing is dropped). With ``hold`` the lock stays with a watcher
+    until uv relinks, for a caller that execs uv next."""
     try:
-        fd = lock_or_done(bucket, lock_timeout, lambda: _all_fresh(entries, identity))
+        fd = lock_or_done(bucket, lock_timeout, done)
     except LockTimeoutError as exc:
         return str(exc)
     except OSError as exc:
         return f"cannot lock {bucket}: {exc.strerror or exc}"
     if fd is None:
-        return ()  # another shim dropped them and uv has relinked fresh ones
+        return ()  # another process dropped them and uv has relinked fresh ones
     try:
-        dropped = tuple(entry for entry in entries if _drop_if_still_stale(entry, identity))
+        dropped = tuple(entry for entry in entries if _unlink_if(entry, droppable))
     except OSError as exc:
         os.close(fd)
-        return f"cannot remove a stale entry in {bucket}: {exc.strerror or exc}"
-    if dropped:
+        return f"cannot remove {what} in {bucket}: {exc.strerror or exc}"
+    if dropped and hold:
         hold_until_linked(fd, bucket, lock_timeout)
     else:
         os.close(fd)
     return dropped
+
+
+def _unlink_if(entry: str, droppable: Callable[[str], bool]) -> bool:
+    if not os.path.islink(entry) or not droppable(entry):
+        return False
+    os.unlink(entry)  # removes the link itself; never follows it out of the cache
+    return True
 
 
 def _all_fresh(entries: tuple[str, ...], identity: InterpreterIdentity) -> bool:
@@ -104,11 +121,8 @@ def _all_fresh(entries: tuple[str, ...], identity: InterpreterIdentity) -> bool:
     return True
 
 
-def _drop_if_still_stale(entry: str, identity: InterpreterIdentity) -> bool:
-    if not os.path.islink(entry) or not judge(read_entry(entry), identity).stale:
-        return False
-    os.unlink(entry)  # removes the link itself; never follows it out of the cache
-    return True
+def _is_stale_link(entry: str, identity: InterpreterIdentity) -> bool:
+    return judge(read_entry(entry), identity).stale
 
 
 def _full_filesystem(bucket: str) -> str | None:
