@@ -32,6 +32,7 @@ from uvshim.python_request import (
     parse_tool_name,
 )
 from uvshim.record import Record
+from uvshim.uv_config import user_config_dir
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -164,7 +165,7 @@ def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
     ``PythonVersionFile::discover(.., with_no_local(true))``: ``<config>/uv/.python-version``,
     else ``.python-versions``; its first line that is neither blank nor a comment, untrimmed.
     """
-    folder = os.path.join(_user_config_dir(environ), "uv")
+    folder = os.path.join(user_config_dir(environ), "uv")
     for name in (".python-version", ".python-versions"):
         path = os.path.join(folder, name)
         if os.path.isfile(path):
@@ -189,14 +190,6 @@ def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
                 raise UndecidableError(f"the global pin {path} holds a path")
             return request, f"global .python-version ({path})"
     return None
-
-
-def _user_config_dir(environ: Mapping[str, str]) -> str:
-    # etcetera's XDG strategy: an absolute XDG_CONFIG_HOME, else $HOME/.config.
-    xdg = environ.get("XDG_CONFIG_HOME", "")
-    if os.path.isabs(xdg):
-        return xdg
-    return os.path.join(_home(environ), ".config")
 
 
 def _home(environ: Mapping[str, str]) -> str:

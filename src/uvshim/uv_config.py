@@ -26,11 +26,16 @@ class UvConfig(Record):
 
 
 def user_config_dir(environ: Mapping[str, str]) -> str:
-    """``$XDG_CONFIG_HOME`` when absolute, else ``~/.config`` (uv's ``etcetera`` rule)."""
+    """``$XDG_CONFIG_HOME`` when absolute, else ``$HOME/.config`` (uv's ``etcetera`` rule),
+    where uv reads ``uv.toml`` and, from 0.10.0, the global ``.python-version``. Without
+    HOME the folder uv would use is not known here: ``UndecidableError``."""
     xdg = environ.get("XDG_CONFIG_HOME", "")
     if os.path.isabs(xdg):
         return xdg
-    return os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".config")
+    home = environ.get("HOME")
+    if not home:
+        raise UndecidableError("HOME is not set, so uv's user configuration folder is unknown")
+    return os.path.join(home, ".config")
 
 
 def system_config_file(environ: Mapping[str, str]) -> str | None:
