@@ -21,7 +21,7 @@ environment:
   UVSHIM_DISABLE=1        run the real uv unchanged, checking nothing (default: unset)
   UVSHIM_REAL_UV=PATH     the real uv binary; relative PATH entries are never searched
                           (default: the first uv on PATH that is not a uvshim launcher)
-  UVSHIM_CACHE_DIR=DIR    uvshim's own state: interpreter identities, uv versions
+  UVSHIM_CACHE_DIR=DIR    uvshim's own state: interpreter identities, uv versions, memos
                           (default: ~/.cache/uvshim, platformdirs' user cache)
   UVSHIM_LOCK_TIMEOUT=S   seconds to wait for another shim repairing the same cache
                           (default: 30)
@@ -30,6 +30,8 @@ environment:
   UVSHIM_ON_BUILD_CHANGE=warn|rebuild
                           an environment built on another build of the same Python
                           version: warn and run it, or rebuild it (default: warn)
+  UVSHIM_FAST_PATH=0      always run the full check: never replay a memo of an earlier
+                          one (default: unset)
   UVSHIM_EXEC_PID=PID     set by uvshim itself for the uv it runs, to catch a uv that
                           runs uvshim again (a loop); do not set it (default: unset)
 uv's own variables (UV_CACHE_DIR, UV_NO_CACHE, XDG_CACHE_HOME, UV_PYTHON, ...) mean what they

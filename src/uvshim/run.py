@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.errors import UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
+from uvshim.fast_path import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
 from uvshim.identity import InterpreterIdentity
 from uvshim.locking import wait_while_rebuilding
 from uvshim.paths import state_dir
 from uvshim.plan import make_plan
 from uvshim.policy import Decision
 from uvshim.repair import drop_stale
+from uvshim.trace import Trace
 from uvshim.uv import find_real_uv, uv_version
 from uvshim.uv_config import is_true
 from uvshim.versions import Version
@@ -29,40 +32,75 @@ if TYPE_CHECKING:
     from typing import NoReturn
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0
-# Set (with putenv, so os.environ and tests stay untouched) to our pid just before exec'ing
-# uv. uv spawns tools as children (checked 0.6.4, 0.13.9), so only a "uv" that execs the shim
-# again, in the same process, can find its own pid here: a loop.
-_EXEC_MARK = "UVSHIM_EXEC_PID"
+# EXEC_MARK is set (with putenv, so os.environ and tests stay untouched) to our pid just before
+# exec'ing uv. uv spawns tools as children (checked 0.6.4, 0.13.9), so only a "uv" that execs
+# the shim again, in the same process, can find its own pid there: a loop.
+_said: list[str] = []  # what this process told the user: a run that spoke gets no memo
 
 
 def say(message: str) -> None:
     # Always one line: a tool name, path or value may hold newlines or terminal escapes.
+    _said.append(message)
     if not message.isprintable():
         message = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in message)
     sys.stderr.write(f"uvshim: {message}\n")
 
 
 def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ) -> NoReturn:
-    """Run ``uvx ARGS`` (mode "uvx") or ``uv ARGS`` (mode "uv") through the shim."""
+    """Run ``uvx ARGS`` (mode "uvx") or ``uv ARGS`` (mode "uv") through the shim.
+
+    Unless ``UVSHIM_FAST_PATH=0``, the whole decision runs under a ``Trace``; when it leaves
+    the arguments as they were, silently, a memo lets ``fast_path`` replay it next time.
+    """
+    said_before = len(_said)
+    looping = environ.get(EXEC_MARK) == str(os.getpid())  # read untraced: it differs every run
+    trace = None if environ.get(DISABLE_VARIABLE) == "0" else Trace(environ)
+    if trace is not None:
+        trace.start()
+    try:
+        uv, final = _decide(mode, args, trace.environ if trace is not None else environ, looping)
+    finally:
+        if trace is not None:
+            trace.stop()
+    command = [uv, "tool", "uvx", *final] if mode == "uvx" else [uv, *final]
+    if trace is not None and final == list(args) and len(_said) == said_before:
+        _keep_memo(mode, args, environ, trace, command)
+    os.putenv(EXEC_MARK, str(os.getpid()))
+    try:
+        exec_uv(command)
+    except OSError as exc:
+        say(f"error: cannot run {uv}: {exc.strerror or exc}")
+        raise SystemExit(126) from None
+
+
+def _decide(mode: str, args: Sequence[str], environ: Mapping[str, str], looping: bool
+            ) -> tuple[str, list[str]]:
+    """The real uv and the arguments to give it."""
     try:
         uv = find_real_uv(environ)
     except UvNotFoundError as exc:
         say(f"error: {exc}")
         raise SystemExit(127) from None
-    if environ.get(_EXEC_MARK) == str(os.getpid()):
+    if looping:
         say(f"error: {uv} runs uvshim again instead of uv (a loop); "
             "set UVSHIM_REAL_UV to the real uv binary")
         raise SystemExit(127)
-    prefix = [uv, "tool", "uvx"] if mode == "uvx" else [uv]
-    final = list(args)
-    if not is_true(environ.get("UVSHIM_DISABLE")):
-        final = checked_args(mode, list(args), uv, environ)
-    os.putenv(_EXEC_MARK, str(os.getpid()))
+    if is_true(environ.get("UVSHIM_DISABLE")):
+        return uv, list(args)
+    return uv, checked_args(mode, list(args), uv, environ)
+
+
+def _keep_memo(mode: str, args: Sequence[str], environ: Mapping[str, str], trace: Trace,
+               command: list[str]) -> None:
+    """Store what this run decided for ``fast_path``, if nothing makes that unsafe."""
+    if trace.spoiled is not None or trace.unsettled(time.time_ns()) is not None:
+        return
     try:
-        exec_uv([*prefix, *final])
-    except OSError as exc:
-        say(f"error: cannot run {uv}: {exc.strerror or exc}")
-        raise SystemExit(126) from None
+        invocation = Invocation(mode, args, environ)
+        write_memo(invocation.memo_path(), encode_memo(invocation.key(), trace.environ.reads,
+                                                       trace.stamps, command))
+    except Exception:  # noqa: BLE001, S110  -- a memo is only a shortcut; never fail the run
+        pass
 
 
 def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
