@@ -142,8 +142,9 @@ def _still_holds(fields: list[Field], key: list[Field], environ: Mapping[str, st
         how, path, seen = fields[offset: offset + 3]
         if stamp(str(how), str(path)) != seen:
             return None
-    argv = [str(part) for part in fields[at + 1 + 3 * count:]]
-    return argv or None
+    at += 1 + 3 * count
+    argv = [str(part) for part in fields[at + 1:]]
+    return argv if argv and len(argv) == int(fields[at]) else None  # type: ignore[arg-type]
 
 
 def encode_memo(key: list[Field], env_reads: Mapping[str, str | None],
@@ -154,7 +155,7 @@ def encode_memo(key: list[Field], env_reads: Mapping[str, str | None],
     fields.append(len(stamps))
     for (how, path), seen in stamps.items():
         fields += [how, path, seen]
-    return encode_fields(_KIND, [*fields, *argv])
+    return encode_fields(_KIND, [*fields, len(argv), *argv])
 
 
 def write_memo(path: str, data: bytes) -> None:

@@ -23,6 +23,7 @@ Every wait is bounded by ``UVSHIM_LOCK_TIMEOUT``.
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from uvshim.errors import UvshimError
@@ -111,7 +112,7 @@ def _wait_exclusive(fd: int, deadline: float, done: Callable[[], bool]) -> bool:
     while not try_lock(fd, exclusive=True):
         if done() or time.monotonic() >= deadline:
             return False
-        time.sleep(POLL_S)
+        _sleep()
     return True
 
 
@@ -144,8 +145,15 @@ def _wait_shared(fd: int, deadline: float, linked: Callable[[], bool]) -> bool:
             return True
         if time.monotonic() >= deadline:
             return False
-        time.sleep(POLL_S)
+        _sleep()
     return True
+
+
+def _sleep() -> None:
+    # Audited (``time.sleep`` is only from 3.13 on): a check that had to wait for another shim
+    # saw the cache in motion, and ``trace`` keeps no memo of it.
+    sys.audit("uvshim.wait")
+    time.sleep(POLL_S)
 
 
 def hold_until_linked(fd: int, bucket: str, timeout: float) -> None:
