@@ -4,12 +4,13 @@
 
 It builds a sandbox (a real interpreter, the newest uv from the package index, a tool wheel
 served offline), warms the tool's cached environment, then times alternately
-``uvx --offline … shimcheck`` and the same through the ``uvx`` launcher that
-``uvshim install`` writes. It repeats the shim's case with 0, 100, 1,000 and 10,000 other
-cached environments in uv's cache, measures the cold paths (identity unknown after an
-interpreter swap; a uv binary not seen before), and counts, for the hot path, the processes
-the shim starts besides the final exec and the files it opens (with an audit hook).
-Timings belong here, never in the test suite.
+``uvx --offline … shimcheck``, the same through the ``uvx`` launcher that ``uvshim install``
+writes (the hot path: the memo of an earlier check is replayed), and the same with
+``UVSHIM_FAST_PATH=0`` (the full check, every time). It repeats the shim's cases with 0, 100,
+1,000 and 10,000 other cached environments in uv's cache, measures the cold paths (identity
+unknown after an interpreter swap; a uv binary not seen before; a full check that keeps a new
+memo), and counts, for both warm paths, the processes the shim starts besides the final exec
+and the files it opens (with an audit hook). Timings belong here, never in the test suite.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from _support.interpreters import make_prefix  # noqa: E402
 from _support.tool_wheel import build_tool_wheel  # noqa: E402
 from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
-from uvshim import identity_cache, uv  # noqa: E402
+from uvshim import fast_path, identity_cache, uv  # noqa: E402
 
 ENV_COUNTS = (0, 100, 1_000, 10_000)
 
@@ -60,10 +61,10 @@ class Bench:
     def argv(self, uvx: Path) -> list[str]:
         return [str(uvx), "--offline", "--find-links", str(self.wheels), "shimcheck"]
 
-    def run(self, argv: list[str]) -> float:
+    def run(self, argv: list[str], **extra_env: str) -> float:
         start = time.perf_counter()
-        done = subprocess.run(argv, env=self.env, cwd=self.root / "work", capture_output=True,
-                              check=False)
+        done = subprocess.run(argv, env={**self.env, **extra_env}, cwd=self.root / "work",
+                              capture_output=True, check=False)
         elapsed = time.perf_counter() - start
         if done.returncode != 0 or not done.stdout.startswith(b"shimcheck 3.12"):
             raise SystemExit(f"benchmark run failed: {argv}\n{done.stderr.decode()}")
@@ -74,6 +75,14 @@ class Bench:
 
     def shim(self) -> float:
         return self.run(self.argv(self.launchers / "uvx"))
+
+    def shim_full(self) -> float:
+        return self.run(self.argv(self.launchers / "uvx"), UVSHIM_FAST_PATH="0")
+
+    def settle(self) -> None:
+        """Let the files the check reads age past the racy window, then keep a memo."""
+        time.sleep(fast_path.SETTLE_NS / 1e9 + 0.2)
+        self.shim()
 
 
 def interleave(rounds: int, cases: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
@@ -115,6 +124,13 @@ def cold_uv(bench: Bench) -> float:
     return bench.shim()
 
 
+def new_memo(bench: Bench) -> float:
+    """The first run after any change: the full check, traced, and a memo written."""
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / fast_path.MEMO_FOLDER,
+                  ignore_errors=True)
+    return bench.shim()
+
+
 AUDIT = r"""
 import sys
 opened, spawned = [], []
@@ -130,19 +146,19 @@ def hook(event, args):
         import os; os._exit(0)
 sys.addaudithook(hook)
 sys.path[:0] = PATHS
-from uvshim.run import main
+from uvshim.fast_path import main
 main("uvx", sys.argv[1:])
 """
 
 
-def count_hot_path(bench: Bench) -> dict[str, int]:
+def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
     """Processes started and files opened by a warm shim run, up to its exec of uv."""
     from uvshim.install import runtime_paths  # noqa: PLC0415
 
     code = AUDIT.replace("PATHS", json.dumps(runtime_paths()))
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code, *bench.argv(Path("x"))[1:]],
-                          env=bench.env, cwd=bench.root / "work", capture_output=True, text=True,
-                          check=True)
+                          env={**bench.env, **extra_env}, cwd=bench.root / "work",
+                          capture_output=True, text=True, check=True)
     spawned, data_files, all_files = (int(x) for x in done.stderr.split()[-3:])
     return {"processes": spawned, "files_read": data_files, "files_incl_modules": all_files}
 
@@ -166,73 +182,100 @@ def main() -> int:
     return 0
 
 
+SERIES = (("shim", "#1f6feb", "memo replayed"), ("shim_full", "#d1242f", "full check"))
+
+
 def overhead_svg(report: dict[str, object]) -> str:
     """A small line chart, drawn by hand so the benchmark needs no plotting library."""
     scaling = report["scaling"]
     assert isinstance(scaling, dict)
-    points = [(int(count), float(cases["shim"]["median"] - cases["bare"]["median"]))
-              for count, cases in scaling.items()]
-    width, height, left, bottom = 420, 220, 50, 40
-    top = max(12.0, max(y for _, y in points) * 1.2)
+    counts = [int(count) for count in scaling]
+    series = {name: [float(cases[name]["median"] - cases["bare"]["median"])
+                     for cases in scaling.values()] for name, _, _ in SERIES}
+    width, height, left, bottom = 440, 230, 50, 40
+    top = max(12.0, max(max(values) for values in series.values()) * 1.2)
     def x_of(index: int) -> float:
-        return left + 10 + index * (width - left - 50) / (len(points) - 1)
+        return left + 10 + index * (width - left - 60) / (len(counts) - 1)
     def y_of(value: float) -> float:
-        return height - bottom - max(value, 0) * (height - bottom - 20) / top
-    line = " ".join(f"{x_of(i):.1f},{y_of(y):.1f}" for i, (_, y) in enumerate(points))
-    ticks = "".join(
-        f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle">{count:,}</text>'
-        f'<text x="{x_of(i):.1f}" y="{y_of(y) - 8:.1f}" text-anchor="middle">{y:.1f}</text>'
-        for i, (count, y) in enumerate(points))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'font-family="sans-serif" font-size="11">'
-            f'<rect width="100%" height="100%" fill="white"/>'
-            f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - 10}" y2="{y_of(0):.1f}" '
-            f'stroke="#888"/><line x1="{left}" y1="20" x2="{left}" y2="{y_of(0):.1f}" '
-            f'stroke="#888"/><polyline points="{line}" fill="none" stroke="#1f6feb" '
-            f'stroke-width="2"/>{ticks}'
-            f'<text x="{left + (width - left) / 2}" y="{height - 6}" text-anchor="middle">'
-            f'cached environments in uv\'s cache</text>'
-            f'<text x="12" y="{(height - bottom) / 2}" transform="rotate(-90 12 '
-            f'{(height - bottom) / 2})" text-anchor="middle">overhead, ms (median)</text></svg>\n')
+        return height - bottom - max(value, 0) * (height - bottom - 30) / top
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'font-family="sans-serif" font-size="11">',
+             '<rect width="100%" height="100%" fill="white"/>',
+             f'<line x1="{left}" y1="{y_of(0):.1f}" x2="{width - 10}" y2="{y_of(0):.1f}" '
+             f'stroke="#888"/><line x1="{left}" y1="20" x2="{left}" y2="{y_of(0):.1f}" '
+             f'stroke="#888"/>']
+    for row, (name, colour, label) in enumerate(SERIES):
+        values = series[name]
+        line = " ".join(f"{x_of(i):.1f},{y_of(y):.1f}" for i, y in enumerate(values))
+        parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" '
+                     f'stroke-width="2"/>')
+        parts += [f'<text x="{x_of(i):.1f}" y="{y_of(y) - 6:.1f}" text-anchor="middle" '
+                  f'fill="{colour}">{y:.1f}</text>' for i, y in enumerate(values)]
+        parts.append(f'<text x="{left + 12}" y="{14 + 13 * row}" fill="{colour}">{label}</text>')
+    parts += [f'<text x="{x_of(i):.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+              f'{count:,}</text>' for i, count in enumerate(counts)]
+    parts.append(f'<text x="{left + (width - left) / 2}" y="{height - 6}" text-anchor="middle">'
+                 f'cached environments in uv\'s cache</text>'
+                 f'<text x="12" y="{(height - bottom) / 2}" transform="rotate(-90 12 '
+                 f'{(height - bottom) / 2})" text-anchor="middle">overhead, ms (median)</text>'
+                 '</svg>\n')
+    return "".join(parts)
 
 
 def measure(bench: Bench, rounds: int) -> dict[str, object]:
     for _ in range(5):  # warm-up: the tool env, the identity and uv-version caches, the OS
         bench.bare()
         bench.shim()
-    hot = interleave(rounds, {"bare": bench.bare, "shim": bench.shim})
+    bench.settle()
+    cases = {"bare": bench.bare, "shim": bench.shim, "shim_full": bench.shim_full}
+    hot = interleave(rounds, cases)
     scaling = {}
     for count in ENV_COUNTS:
         add_other_envs(Path(bench.env["UV_CACHE_DIR"]), count)
-        samples = interleave(max(rounds // 2, 10), {"bare": bench.bare, "shim": bench.shim})
+        bench.settle()
+        samples = interleave(max(rounds // 2, 10), cases)
         scaling[count] = {name: summary(values) for name, values in samples.items()}
     cold = interleave(max(rounds // 4, 5), {"bare": bench.bare,
                                             "cold_identity": lambda: cold_identity(bench),
                                             "cold_uv": lambda: cold_uv(bench)})
+    bench.settle()  # what the cold runs wrote must age, or no memo is written
+    memo = interleave(max(rounds // 4, 5), {"bare": bench.bare,
+                                            "new_memo": lambda: new_memo(bench)})
     return {"rounds": rounds, "hot": {k: summary(v) for k, v in hot.items()},
             "scaling": scaling, "cold": {k: summary(v) for k, v in cold.items()},
-            "hot_path": count_hot_path(bench)}
+            "memo_miss": {k: summary(v) for k, v in memo.items()},
+            "hot_path": count_hot_path(bench),
+            "full_check_path": count_hot_path(bench, UVSHIM_FAST_PATH="0")}
 
 
 def print_report(report: dict[str, object]) -> None:
     hot = report["hot"]
     assert isinstance(hot, dict)
-    bare, shim = hot["bare"]["median"], hot["shim"]["median"]
+    bare = hot["bare"]["median"]
     print(f"uv {report['uv']}, {report['rounds']} interleaved rounds (ms, median [q1-q3])")
-    for name in ("bare", "shim"):
+    for name in ("bare", "shim", "shim_full"):
         s = hot[name]
         print(f"  {name:<14} {s['median']:7.1f}  [{s['q1']:.1f}-{s['q3']:.1f}]")
-    print(f"  overhead       {shim - bare:7.1f} ms  ratio {shim / bare:.3f}")
-    print("other cached environments -> shim overhead (median shim - median bare)")
+    for name in ("shim", "shim_full"):
+        shim = hot[name]["median"]
+        print(f"  overhead {name:<9} {shim - bare:5.1f} ms  ratio {shim / bare:.3f}")
+    print("other cached environments -> overhead (median - median bare): shim, shim_full")
     scaling = report["scaling"]
     assert isinstance(scaling, dict)
     for count, cases in scaling.items():
-        print(f"  {count:>6}        {cases['shim']['median'] - cases['bare']['median']:7.1f} ms")
+        base = cases["bare"]["median"]
+        print(f"  {count:>6}        {cases['shim']['median'] - base:7.1f} ms"
+              f"  {cases['shim_full']['median'] - base:7.1f} ms")
     cold = report["cold"]
     assert isinstance(cold, dict)
     for name in ("cold_identity", "cold_uv"):
         print(f"  {name:<14} {cold[name]['median'] - cold['bare']['median']:7.1f} ms over bare")
-    print(f"hot path: {report['hot_path']}")
+    miss = report["memo_miss"]
+    assert isinstance(miss, dict)
+    extra = miss["new_memo"]["median"] - miss["bare"]["median"]
+    print(f"  new_memo       {extra:7.1f} ms over bare")
+    print(f"hot path (memo replayed): {report['hot_path']}")
+    print(f"full check: {report['full_check_path']}")
 
 
 if __name__ == "__main__":

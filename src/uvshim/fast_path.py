@@ -17,17 +17,23 @@ times: a new file in ``/tmp`` must not void every memo. A memo is never written 
 time is less than ``SETTLE_NS`` old: a file changed twice within one timestamp tick would look
 unchanged (the "racy" case Git's index has).
 
-This module is the only one the fast path imports besides ``paths`` and ``state_file``.
+The fast path imports this module, ``paths`` and ``state_file``, and not even ``os``: with
+``-I -S`` Python has not loaded it, and it costs ~1 ms of the ~1.5 ms a replay takes here.
+It calls the built-in ``posix`` module, which ``os`` re-exports; elsewhere it uses ``os``.
 """
 
 from __future__ import annotations
 
-import os
-import stat
+import sys
 
 from uvshim import __version__
 from uvshim.paths import state_dir
 from uvshim.state_file import decode_fields, encode_fields
+
+if sys.platform == "win32":
+    import os as _os
+else:
+    import posix as _os
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,7 +53,9 @@ EXEC_MARK = "UVSHIM_EXEC_PID"
 DISABLE_VARIABLE = "UVSHIM_FAST_PATH"
 
 # Bound before any tracing replaces them in ``os``: stamps must not be recorded as reads.
-_stat, _lstat = os.stat, os.lstat
+_stat, _lstat = _os.stat, _os.lstat
+_S_IFMT, _S_IFDIR = 0o170000, 0o040000  # stat.S_ISDIR, without importing stat
+_PACKAGE = __file__.rpartition("/")[0] if "/" in __file__ else "."
 
 # How a path was looked at: followed (stat), not followed (lstat), or listed.
 FOLLOWED, NOT_FOLLOWED, LISTED = "s", "l", "d"
@@ -60,7 +68,7 @@ def stamp(how: str, path: str) -> str:
     except OSError as exc:
         return f"!{exc.errno}"
     kept = f"{st.st_mode} {st.st_ino} {st.st_dev} {st.st_uid} {st.st_gid}"
-    if how != LISTED and stat.S_ISDIR(st.st_mode):
+    if how != LISTED and st.st_mode & _S_IFMT == _S_IFDIR:
         return kept
     return f"{kept} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns}"
 
@@ -71,19 +79,41 @@ def newest_time_ns(stamp_text: str) -> int:
     return max(int(fields[6]), int(fields[7])) if len(fields) == 8 else 0
 
 
-def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ) -> NoReturn:
-    """Replay the memo of this invocation if it still holds, else run the full check."""
-    if environ.get(DISABLE_VARIABLE) != "0" and environ.get(EXEC_MARK) != str(os.getpid()):
-        argv = replay(mode, args, environ)
+def main(mode: str, args: Sequence[str], defaults: Mapping[str, str] | None = None, *,
+         environ: Mapping[str, str] | None = None) -> NoReturn:
+    """Replay the memo of this invocation if it still holds, else run the full check.
+
+    ``environ`` is the process environment unless given; ``defaults`` are values for variables
+    it does not set (a launcher's bound ``UVSHIM_REAL_UV``).
+    """
+    seen = environ if environ is not None else {**(defaults or {}), **process_environ()}
+    if seen.get(DISABLE_VARIABLE) != "0" and seen.get(EXEC_MARK) != str(_os.getpid()):
+        argv = replay(mode, args, seen)
         if argv is not None:
-            os.putenv(EXEC_MARK, str(os.getpid()))
+            _os.putenv(EXEC_MARK, str(_os.getpid()))
             try:  # noqa: SIM105  -- contextlib is an import the fast path does without
-                os.execv(argv[0], argv)  # noqa: S606  -- the command the full check exec'd
+                _os.execv(argv[0], argv)  # the command the full check exec'd
             except OSError:
                 pass  # gone since: the full check says so properly
+    import os  # noqa: PLC0415
+
     from uvshim.run import main as run_main  # noqa: PLC0415  -- only when the memo fails
 
+    if environ is None:
+        environ = {**defaults, **os.environ} if defaults else os.environ
     run_main(mode, args, environ)
+
+
+def process_environ() -> Mapping[str, str]:
+    """``os.environ`` if something imported ``os``, else the same, decoded as ``os`` does."""
+    loaded = sys.modules.get("os")
+    if loaded is not None or sys.platform == "win32":
+        import os  # noqa: PLC0415  -- loaded already
+
+        return os.environ
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
+    return {name.decode(encoding, errors): value.decode(encoding, errors)
+            for name, value in _os.environ.items()}
 
 
 class Invocation:
@@ -93,15 +123,18 @@ class Invocation:
 
     def __init__(self, mode: str, args: Sequence[str], environ: Mapping[str, str]) -> None:
         self.mode, self.args = mode, list(args)
-        self.cwd = os.getcwd()
+        self.cwd = _os.getcwd()
         self.state = state_dir(environ)
 
     def key(self) -> list[Field]:
-        return [__version__, self.mode, self.cwd, os.geteuid(), len(self.args), *self.args]
+        # The package folder's listing stamp: reinstalling uvshim, even at the same version,
+        # leaves old memos behind.
+        return [__version__, stamp(LISTED, _PACKAGE), self.mode, self.cwd, _os.geteuid(),
+                len(self.args), *self.args]
 
     def memo_path(self) -> str:
         name = f"{_fnv1a(encode_fields(_KIND, self.key())):016x}"
-        return os.path.join(self.state, MEMO_FOLDER, name)
+        return f"{self.state}/{MEMO_FOLDER}/{name}"
 
 
 def replay(mode: str, args: Sequence[str], environ: Mapping[str, str]) -> list[str] | None:
@@ -115,15 +148,15 @@ def replay(mode: str, args: Sequence[str], environ: Mapping[str, str]) -> list[s
 
 
 def _read_memo(path: str) -> list[Field] | None:
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0))
+    fd = _os.open(path, _os.O_RDONLY | _os.O_CLOEXEC | getattr(_os, "O_NOFOLLOW", 0))
     try:
-        st = os.fstat(fd)
+        st = _os.fstat(fd)
         # It names a program to exec: only a file of ours that nobody else can write.
-        if st.st_uid != os.geteuid() or st.st_mode & 0o022:
+        if st.st_uid != _os.geteuid() or st.st_mode & 0o022:
             return None
-        return decode_fields(_KIND, os.read(fd, 1 << 20))
+        return decode_fields(_KIND, _os.read(fd, 1 << 20))
     finally:
-        os.close(fd)
+        _os.close(fd)
 
 
 def _still_holds(fields: list[Field], key: list[Field], environ: Mapping[str, str]
@@ -160,6 +193,8 @@ def encode_memo(key: list[Field], env_reads: Mapping[str, str | None],
 
 def write_memo(path: str, data: bytes) -> None:
     """Atomically, readable by the user alone; a full or read-only folder is not an error."""
+    import os  # noqa: PLC0415  -- the full check, which writes memos, has it loaded
+
     folder = os.path.dirname(path)
     temporary = f"{path}.{os.getpid()}.tmp"
     try:
@@ -175,13 +210,13 @@ def write_memo(path: str, data: bytes) -> None:
 
 
 def _empty(folder: str) -> None:
-    for name in os.listdir(folder):
-        _discard(os.path.join(folder, name))
+    for name in _os.listdir(folder):
+        _discard(f"{folder}/{name}")
 
 
 def _discard(path: str) -> None:
     try:
-        os.unlink(path)
+        _os.unlink(path)
     except OSError:
         return
 

@@ -84,11 +84,9 @@ def runtime_paths() -> list[str]:
 def render_launcher(name: str, python: str, paths: list[str], real_uv: str | None = None) -> str:
     """The launcher script; ``real_uv`` becomes the default of ``UVSHIM_REAL_UV`` inside it
     only (never exported), so the user's own setting still wins."""
-    environ = "os.environ"
-    if real_uv is not None:
-        environ = f"{{{json.dumps('UVSHIM_REAL_UV')}: {json.dumps(real_uv)}, **os.environ}}"
+    defaults = {} if real_uv is None else {"UVSHIM_REAL_UV": real_uv}
     return (_template(name).replace("@HEADER@", launcher_header(python))
-            .replace("@PATHS@", json.dumps(paths)).replace("@ENVIRON@", environ))
+            .replace("@PATHS@", json.dumps(paths)).replace("@DEFAULTS@", json.dumps(defaults)))
 
 
 # Linux reads at most 127 bytes of a "#!" line before 5.1 and splits nothing after the

@@ -8,8 +8,6 @@ in a path or a version string. Anything unreadable is treated as absent, never a
 
 from __future__ import annotations
 
-import os
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -56,6 +54,10 @@ def decode_fields(kind: str, data: bytes) -> list[Field] | None:
     return fields
 
 
+# ``os`` is imported where a file is read or written, never at import: the fast path reads its
+# memo with ``posix`` and has no other use for it.
+
+
 def read_state(path: str, kind: str) -> list[Field] | None:
     try:
         with open(path, "rb") as handle:
@@ -67,6 +69,8 @@ def read_state(path: str, kind: str) -> list[Field] | None:
 def write_state(path: str, kind: str, fields: Sequence[Field]) -> None:
     """Atomically (write a sibling, rename), with the user's umask; a folder that cannot be
     written (read-only, full) is not an error: the next run recomputes."""
+    import os  # noqa: PLC0415
+
     temporary = f"{path}.{os.getpid()}.{id(fields):x}.tmp"
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -79,6 +83,8 @@ def write_state(path: str, kind: str, fields: Sequence[Field]) -> None:
 
 
 def _discard(path: str) -> None:
+    import os  # noqa: PLC0415
+
     try:
         os.unlink(path)
     except OSError:

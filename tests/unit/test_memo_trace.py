@@ -214,9 +214,9 @@ def test_main_execs_a_memo_that_holds(tmp_path: Path, monkeypatch: pytest.Monkey
         execs.append(argv)
         raise RuntimeError("exec")
 
-    monkeypatch.setattr(os, "execv", fake_exec)
+    monkeypatch.setattr("posix.execv", fake_exec)
     with pytest.raises(RuntimeError, match="exec"):
-        fast_path.main("uvx", ["ruff", "check"], environ)
+        fast_path.main("uvx", ["ruff", "check"], environ=environ)
     assert execs == [["/uv", "tool", "uvx", "ruff"]]
 
 
@@ -232,7 +232,7 @@ def test_main_runs_the_full_check_when_off_or_looping(
         raise RuntimeError("full")
 
     monkeypatch.setattr("uvshim.run.main", full_check)
-    monkeypatch.setattr(os, "execv", lambda *_: pytest.fail("replayed"))
+    monkeypatch.setattr("posix.execv", lambda *_: pytest.fail("replayed"))
     with pytest.raises(RuntimeError, match="full"):
-        fast_path.main("uvx", ["ruff", "check"], {**environ, **extra})
+        fast_path.main("uvx", ["ruff", "check"], environ={**environ, **extra})
     assert calls == [["ruff", "check"]]
