@@ -63,9 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in {"uvx", "uv"}:
-        from uvshim.run import main as run_main  # noqa: PLC0415
+        from uvshim.fast_path import main as shim_main  # noqa: PLC0415
 
-        run_main(args[0], args[1:])
+        shim_main(args[0], args[1:])
     if args and args[0] == "explain":  # uvx's own options follow: argparse must not see them
         from uvshim.commands.explain import main as explain_main  # noqa: PLC0415
 

@@ -3,10 +3,11 @@
 A full check imports ~24 modules (~3.5 ms here) before it decides, and on a warm cache it
 almost always decides "run uv unchanged". When a check ends that way, having said nothing and
 written nothing, ``run`` stores a memo: the invocation (mode, arguments, working folder, user,
-uvshim version), every environment variable the check read with its value or its absence, and a
-stamp of every path it looked at (``trace`` records them), with the command it exec'd. The next
-run with the same invocation replays the memo if every variable still has its value and every
-path its stamp; anything else, including a memo it cannot read, runs the full check.
+uvshim's version and install folder), every environment variable the check read with its
+value or its absence, and a stamp of every path it looked at (``trace`` records them), with
+the command it exec'd. The next run with the same invocation replays the memo if every
+variable still has its value and every path its stamp; anything else, including a memo it
+cannot read, runs the full check.
 
 Why that is enough: the check is deterministic in what it reads. Same values for every read
 means the same path through the code, so the same reads and the same decision. A stamp is what
@@ -18,8 +19,8 @@ time is less than ``SETTLE_NS`` old: a file changed twice within one timestamp t
 unchanged (the "racy" case Git's index has).
 
 The fast path imports this module, ``paths`` and ``state_file``, and not even ``os``: with
-``-I -S`` Python has not loaded it, and it costs ~1 ms of the ~1.5 ms a replay takes here.
-It calls the built-in ``posix`` module, which ``os`` re-exports; elsewhere it uses ``os``.
+``-I -S`` Python has not loaded it, and it costs ~1 ms here, more than the rest of a replay.
+It calls the built-in ``posix`` module, which ``os`` re-exports; on Windows it uses ``os``.
 """
 
 from __future__ import annotations

@@ -33,8 +33,7 @@ if TYPE_CHECKING:
 _HARMLESS = frozenset({
     "import", "exec", "compile", "marshal.loads", "marshal.load", "sys._getframe",
     "object.__getattr__", "object.__setattr__", "object.__delattr__", "code.__new__",
-    "function.__new__", "fcntl.flock", "os.getxattr", "os.listxattr", "sys.addaudithook",
-    "builtins.id", "cpython.run_stdin",
+    "function.__new__", "fcntl.flock", "sys.addaudithook", "builtins.id",
 })
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 # The functions ``start`` replaces and ``stop`` puts back (bound before any trace runs).

@@ -2,7 +2,8 @@
 
 Each round swaps the interpreter at one path (3.11 <-> 3.12, the unversioned layout, where
 every uv release reuses the stale environment), then starts SHIMS launchers at once (they
-all wait on one gate file) on the same cache. Every run must print the tool running on the
+all wait on one gate file) on the same cache. The last round starts with a memo of an
+earlier check in place, which the swap must void. Every run must print the tool running on the
 new interpreter (so no run saw a half-built or stale environment), exactly one shim must say
 it dropped the stale link, and uv must have built exactly one environment: one new folder in
 ``archive-v0`` and one "Installed" line among all runs.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +26,7 @@ import pytest
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
+from uvshim.fast_path import MEMO_FOLDER, SETTLE_NS
 
 SHIMS = 16
 LAYOUT = "unversioned"
@@ -60,6 +63,15 @@ def log_round(**figures: object) -> None:
             handle.write(json.dumps(figures) + "\n")
 
 
+def keep_memo(sandbox: Sandbox, argv: list[str]) -> None:
+    """Let the last round's files settle and run once more, so the next round starts with a
+    memo of a check that found nothing stale: the swap must void it for all shims at once."""
+    sandbox.run(argv)  # records the new environment's build: a write, so no memo yet
+    time.sleep(SETTLE_NS / 1e9 + 0.2)
+    sandbox.run(argv)
+    assert list((sandbox.root / "uvshim-state" / MEMO_FOLDER).iterdir())
+
+
 def one_round(sandbox: Sandbox, argv: list[str], number: int) -> list[tuple[int, str, str]]:
     gate = sandbox.root / f"gate-{number}"
     processes = start_gated(sandbox, gate, argv)
@@ -81,6 +93,8 @@ def test_parallel_shims_rebuild_once(sandbox: Sandbox, tool_wheels: Path, launch
     assert first.stdout.startswith(f"shimcheck {PYTHONS[0]} "), first.stderr
 
     for number in range(1, ROUNDS[version] + 1):
+        if number == ROUNDS[version]:
+            keep_memo(sandbox, argv)
         minor = PYTHONS[number % 2]
         swap_prefix(prefix, minor, LAYOUT)
         before = archives(sandbox)
