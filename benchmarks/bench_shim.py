@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from _support.interpreters import make_prefix  # noqa: E402
 from _support.tool_wheel import build_tool_wheel  # noqa: E402
 from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
-from uvshim import fast_path, identity_cache, uv  # noqa: E402
+from uvshim import fast_path, identity_cache, state_file, uv  # noqa: E402
 
 ENV_COUNTS = (0, 100, 1_000, 10_000)
 
@@ -163,6 +163,17 @@ def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
     return {"processes": spawned, "files_read": data_files, "files_incl_modules": all_files}
 
 
+def memo_stamps(bench: Bench) -> int:
+    """How many paths a replay stats: the stamps in the benchmark's one memo."""
+    folder = Path(bench.env["UVSHIM_CACHE_DIR"]) / fast_path.MEMO_FOLDER
+    (memo,) = folder.iterdir()
+    fields = state_file.decode_fields(fast_path.MEMO_KIND, memo.read_bytes())
+    assert fields is not None
+    key_length = len(fast_path.Invocation("uvx", bench.argv(Path("x"))[1:], bench.env).key())
+    env_count = int(str(fields[key_length]))
+    return int(str(fields[key_length + 1 + 2 * env_count]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
@@ -244,7 +255,7 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
     return {"rounds": rounds, "hot": {k: summary(v) for k, v in hot.items()},
             "scaling": scaling, "cold": {k: summary(v) for k, v in cold.items()},
             "memo_miss": {k: summary(v) for k, v in memo.items()},
-            "hot_path": count_hot_path(bench),
+            "hot_path": {**count_hot_path(bench), "paths_stamped": memo_stamps(bench)},
             "full_check_path": count_hot_path(bench, UVSHIM_FAST_PATH="0")}
 
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from uvshim.state_file import Field
 
 MEMO_FOLDER = "fast-v1"
-_KIND = "uvshim-fast-v1"
+MEMO_KIND = "uvshim-fast-v1"
 # Coarse file-system clocks tick every 1-10 ms on Linux, every 1-2 s on old or FAT file systems.
 SETTLE_NS = 2_000_000_000
 MAX_MEMOS = 512  # then the folder is emptied: a bound, not an eviction policy
@@ -134,7 +134,7 @@ class Invocation:
                 len(self.args), *self.args]
 
     def memo_path(self) -> str:
-        name = f"{_fnv1a(encode_fields(_KIND, self.key())):016x}"
+        name = f"{_fnv1a(encode_fields(MEMO_KIND, self.key())):016x}"
         return f"{self.state}/{MEMO_FOLDER}/{name}"
 
 
@@ -155,7 +155,7 @@ def _read_memo(path: str) -> list[Field] | None:
         # It names a program to exec: only a file of ours that nobody else can write.
         if st.st_uid != _os.geteuid() or st.st_mode & 0o022:
             return None
-        return decode_fields(_KIND, _os.read(fd, 1 << 20))
+        return decode_fields(MEMO_KIND, _os.read(fd, 1 << 20))
     finally:
         _os.close(fd)
 
@@ -189,7 +189,7 @@ def encode_memo(key: list[Field], env_reads: Mapping[str, str | None],
     fields.append(len(stamps))
     for (how, path), seen in stamps.items():
         fields += [how, path, seen]
-    return encode_fields(_KIND, [*fields, len(argv), *argv])
+    return encode_fields(MEMO_KIND, [*fields, len(argv), *argv])
 
 
 def write_memo(path: str, data: bytes) -> None:
