@@ -358,6 +358,10 @@ def run_command(options: argparse.Namespace, environ: Mapping[str, str] = os.env
             sys.stderr.write("uvshim: error: --replace-uvx needs --dir: the folder holding "
                              "the real uv and uvx\n")
             return 2
+        if options.replace_uvx and options.only == "uv":
+            sys.stderr.write("uvshim: error: --replace-uvx writes the uvx launcher only and "
+                             "never touches uv; drop --only uv\n")
+            return 2
         names = (options.only,) if options.only else SHIM_NAMES
         return _report_install(install_launchers(
             folder, options.force, names=names, replace_uvx=options.replace_uvx))

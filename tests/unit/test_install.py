@@ -249,6 +249,14 @@ def test_cli_replace_uvx_needs_dir(capsys: pytest.CaptureFixture[str]) -> None:
                                        "holding the real uv and uvx\n")
 
 
+def test_cli_replace_uvx_refuses_only_uv(tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["install", "--replace-uvx", "--only", "uv", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == ("uvshim: error: --replace-uvx writes the uvx launcher "
+                                       "only and never touches uv; drop --only uv\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["uninstall", "--dir", str(tmp_path)]) == 1
     err = capsys.readouterr().err
