@@ -58,3 +58,17 @@ def swap_prefix(dest: Path, minor: str, layout: str) -> Path:
     """Replace whatever interpreter is at ``dest`` by ``minor``: an image bump at one path."""
     shutil.rmtree(dest)
     return make_prefix(dest, minor, layout)
+
+
+def fake_managed(root: Path, build: str) -> Path:
+    """The newest pyenv 3.12 hard-linked into ``root`` as one of uv's managed installations
+    (``cpython-3.12.X-linux-x86_64-gnu``), with a BUILD file naming ``build``."""
+    source = installed_python("3.12")
+    assert source is not None
+    folder = root / f"cpython-{source.name}-linux-x86_64-gnu"
+    if folder.exists():
+        shutil.rmtree(folder)
+    root.mkdir(exist_ok=True)
+    subprocess.run(["cp", "-al", str(source), str(folder)], check=True)
+    (folder / "BUILD").write_text(f"{build}\n")
+    return folder

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from _support.interpreters import installed_python, make_prefix, swap_prefix
+from _support.interpreters import fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.tool_wheel import build_tool_wheel
 from _support.uv_binaries import NEWEST, uv_release
@@ -194,19 +194,6 @@ def test_explain_predicts_the_stale_repair(sandbox: Sandbox, tool_wheels: Path,
     again = json.loads(uvshim(sandbox, "explain", "--json", *tool).stdout)
     assert [e["verdict"] for e in again["environments"]] == ["ok"]
     assert again["decision"]["action"] == "unchanged"
-
-
-def fake_managed(root: Path, build: str) -> Path:
-    """A pyenv 3.12.1 hard-linked in as uv's managed ``cpython-3.12.1`` with a BUILD file."""
-    source = installed_python("3.12")
-    assert source is not None
-    folder = root / f"cpython-{source.name}-linux-x86_64-gnu"
-    if folder.exists():
-        shutil.rmtree(folder)
-    root.mkdir(exist_ok=True)
-    subprocess.run(["cp", "-al", str(source), str(folder)], check=True)
-    (folder / "BUILD").write_text(f"{build}\n")
-    return folder
 
 
 def test_build_change_is_warned_rebuilt_and_fixed(sandbox: Sandbox, tool_wheels: Path) -> None:

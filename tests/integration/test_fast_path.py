@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from _support.interpreters import LAYOUTS, make_prefix, swap_prefix
+from _support.interpreters import LAYOUTS, fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, reuses_stale_env, uv_release
 from uvshim.fast_path import MEMO_FOLDER, SETTLE_NS
@@ -184,3 +184,22 @@ def test_a_memo_holds_only_while_its_inputs_do(sandbox: Sandbox, tool_wheels: Pa
         return
     full = audited(sandbox, args, UVSHIM_FAST_PATH="0", **extra_env)
     assert (fast.argv, fast.notes) == (full.argv, full.notes)
+
+
+def test_a_memo_never_hides_a_build_change(sandbox: Sandbox, tool_wheels: Path) -> None:
+    """A managed Python replaced by another build of the same version, in the same folder."""
+    require_python(NEW)
+    real = uv_release(NEWEST)
+    sandbox.path_dirs = [real]
+    pythons = sandbox.root / "pythons"
+    fake_managed(pythons, "20240107")
+    args = tool_args(tool_wheels)
+    assert sandbox.run([str(real / "uvx"), *args]).stdout.startswith(f"shimcheck {NEW} ")
+    with_memo(sandbox, args)  # its first run records the environment's build
+
+    fake_managed(pythons, "20240814")
+    changed = audited(sandbox, args)
+    assert changed.full_check
+    assert len(changed.notes) == 1, changed.notes
+    assert "build 20240107" in changed.notes[0]
+    assert "build 20240814" in changed.notes[0]
