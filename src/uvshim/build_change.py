@@ -53,7 +53,10 @@ def _rebuild(inv: UvxInvocation, review: BuildReview, *, bucket: str, version: V
     from uvshim.entry_drop import drop_entries  # noqa: PLC0415  -- only when rebuilding
 
     judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
-    result = drop_entries(bucket, judged, lock_timeout, version)
+    # Held like a stale repair: parallel shims then wait for this rebuild and reuse it.
+    result = drop_entries(bucket, judged, lock_timeout, version, hold=True)
+    if result.problem is None and not result.dropped:
+        return list(render(inv))  # another shim dropped it and uv has rebuilt it meanwhile
     if result.problem is None:
         if inv.quiet == 0:
             say(f"the cached environment for {tool} {reason}; dropped it so uv builds a "

@@ -21,12 +21,13 @@ if TYPE_CHECKING:
 
 
 def drop_entries(bucket: str, judged: Mapping[str, str], lock_timeout: float,
-                 uv_version: Version | None = None) -> RepairResult:
+                 uv_version: Version | None = None, *, hold: bool = False) -> RepairResult:
     """Unlink each ``entry`` of ``judged`` (entry -> the environment it linked to when judged)
-    that still links there. ``uv_version`` chooses the fallback flags for the hot path."""
+    that still links there. ``uv_version`` chooses the fallback flags for the hot path;
+    ``hold`` keeps the lock until uv relinks, for the hot path, which execs uv next."""
     outcome = drop_links(
         bucket, tuple(judged), droppable=lambda entry: _links_to(entry, judged[entry]),
-        done=lambda: _all_relinked(judged), lock_timeout=lock_timeout, hold=False,
+        done=lambda: _all_relinked(judged), lock_timeout=lock_timeout, hold=hold,
         what="an entry")
     if isinstance(outcome, str):
         flags = fallback_flags(uv_version) if uv_version is not None else ()

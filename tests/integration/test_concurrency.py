@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from _support.interpreters import make_prefix, swap_prefix
+from _support.interpreters import fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
 from uvshim.fast_path import MEMO_FOLDER, SETTLE_NS
@@ -115,3 +115,33 @@ def test_parallel_shims_rebuild_once(sandbox: Sandbox, tool_wheels: Path, launch
         assert sum("dropped it" in err for err in errors) == 1, (where, errors)
         assert sum("Installed 1 package" in err for err in errors) == 1, (where, errors)
         assert len(archives(sandbox) - before) == 1, where
+
+
+@pytest.mark.parametrize("version", ["0.8.24", "0.13.9"])
+def test_parallel_shims_rebuild_a_build_change_once(sandbox: Sandbox, tool_wheels: Path,
+                                                    launchers: Path, version: str) -> None:
+    """``UVSHIM_ON_BUILD_CHANGE=rebuild`` after a managed Python was replaced by another build
+    of the same version: one shim drops the environment, and the others wait for its rebuild
+    instead of building their own (0.8.24 builds once per process, bare)."""
+    require_python("3.12")
+    real = uv_release(version)
+    sandbox.path_dirs = [launchers, real]
+    pythons = sandbox.root / "pythons"
+    fake_managed(pythons, "20240107")
+    argv = [str(launchers / "uvx"), "--offline", "--find-links", str(tool_wheels), "shimcheck"]
+    for _ in range(2):  # uv builds the environment; then the shim records its build
+        assert sandbox.run(argv).stdout.startswith("shimcheck 3.12 ")
+
+    fake_managed(pythons, "20240814")
+    sandbox.extra_env["UVSHIM_ON_BUILD_CHANGE"] = "rebuild"
+    before = archives(sandbox)
+    results = one_round(sandbox, argv, 1)
+    errors = [err for _, _, err in results]
+    for code, out, err in results:
+        assert code == 0, err
+        assert out.startswith("shimcheck 3.12 "), (out, err)
+        notes = [line for line in err.splitlines() if line.startswith("uvshim:")]
+        assert all("dropped it so uv builds a fresh one" in line for line in notes), notes
+    assert sum("dropped it" in err for err in errors) == 1, errors
+    assert sum("Installed 1 package" in err for err in errors) == 1, errors
+    assert len(archives(sandbox) - before) == 1
