@@ -1,4 +1,5 @@
-"""The ``uvx`` / ``uv`` hot path: parse, plan, repair if stale, exec the real uv.
+"""The full check of a ``uvx`` / ``uv`` command: parse, plan, repair if stale, exec the real
+uv. ``fast_path`` runs it only when no memo of an earlier check still holds.
 
 Fails open: whatever goes wrong in the shim's own check, the user's command still runs,
 unchanged, after one ``uvshim: warning`` line. Only a missing real uv is fatal (exit 127).
