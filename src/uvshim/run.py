@@ -12,7 +12,7 @@ import sys
 import time
 
 from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
-from uvshim.errors import UvNotFoundError, UvshimError
+from uvshim.errors import UndecidableError, UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
 from uvshim.fast_path import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
 from uvshim.identity import InterpreterIdentity
@@ -125,7 +125,7 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
     inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
     if inv is None or inv.help_or_version or inv.command is None:
         return args
-    plan = make_plan(inv, version, environ, os.getcwd(), state)
+    plan = make_plan(inv, version, environ, _current_folder(), state)
     if plan.choice is None or plan.bucket is None or plan.decision is None:
         return args
     if not plan.decision.stale:
@@ -140,6 +140,13 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
                                lock_timeout=lambda: _lock_timeout(environ))
     return _repair(inv, plan.bucket, identity=plan.choice.identity, decision=plan.decision,
                    version=version, environ=environ)
+
+
+def _current_folder() -> str:
+    try:
+        return os.getcwd()
+    except OSError as exc:  # deleted under us: uv fails too, and says so
+        raise UndecidableError(f"cannot read the current folder ({exc.strerror})") from None
 
 
 def _repair(inv: UvxInvocation, bucket: str, *, identity: InterpreterIdentity,

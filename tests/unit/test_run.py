@@ -132,6 +132,18 @@ def test_undecidable_is_one_warning(uv: str, tmp_path: Path, monkeypatch: pytest
         "uvshim: warning: request 'pypy@3.10' is not modelled; running uv unchanged\n")
 
 
+def test_a_deleted_working_folder_is_one_warning(uv: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    assert exec_argv("uvx", ["ruff"], environ(uv, tmp_path)) == [uv, "tool", "uvx", "ruff"]
+    assert capsys.readouterr().err == ("uvshim: warning: cannot read the current folder (No such "
+                                       "file or directory); running uv unchanged\n")
+
+
 @pytest.mark.parametrize(("quiet", "expect_line"), [([], True), (["-q"], False)])
 def test_stale_env_is_dropped_and_said_once(
         uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
