@@ -279,6 +279,20 @@ def test_deleted_interpreter(sandbox: Sandbox, tool_wheels: Path, launchers: Pat
     assert done.stdout == bare.stdout
 
 
+def test_deleted_working_folder(sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
+    scene = Scene(sandbox, tool_wheels, launchers)
+    scene.build_and_swap()
+    gone = sandbox.root / "gone"
+    in_gone = ["sh", "-c", 'mkdir "$0" && cd "$0" && rmdir "$0" && exec "$@"', str(gone)]
+    bare = sandbox.run([*in_gone, str(scene.real / "uvx"), *scene.args], env=lenient(sandbox))
+    done = sandbox.run([*in_gone, str(launchers / "uvx"), *scene.args], env=lenient(sandbox))
+    assert done.returncode == bare.returncode != 0
+    assert done.stdout == bare.stdout
+    (line,) = shim_lines(done)
+    assert line == ("uvshim: warning: cannot read the current folder (No such file or "
+                    "directory); running uv unchanged")
+
+
 def test_corrupt_shim_state(sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
     scene = Scene(sandbox, tool_wheels, launchers)
     scene.build_and_swap()
