@@ -160,7 +160,7 @@ class Trace:
     def _see_listing(self, event: str, folder: Any) -> None:
         self.see(LISTED, folder)
         if event != "os.scandir" or self.spoiled is not None:
-            return  # a listing by descriptor has spoiled the trace
+            return  # listdir tells no more than its folder's stamp; a spoiled trace is moot
         # DirEntry.is_dir() and .stat() may stat an entry without telling anyone: stamp all.
         self._busy = True
         try:
