@@ -30,6 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from _support.audit import settle  # noqa: E402
 from _support.interpreters import make_prefix  # noqa: E402
 from _support.tool_wheel import build_tool_wheel  # noqa: E402
 from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
@@ -81,7 +82,7 @@ class Bench:
 
     def settle(self) -> None:
         """Let the files the check reads age past the racy window, then keep a memo."""
-        time.sleep(fast_path.SETTLE_NS / 1e9 + 0.2)
+        settle()
         self.shim()
 
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
+from _support.audit import settle
 from _support.interpreters import fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
-from uvshim.fast_path import MEMO_FOLDER, SETTLE_NS
+from uvshim.fast_path import MEMO_FOLDER
 
 SHIMS = 16
 LAYOUT = "unversioned"
@@ -67,7 +67,7 @@ def keep_memo(sandbox: Sandbox, argv: list[str]) -> None:
     """Let the last round's files settle and run once more, so the next round starts with a
     memo of a check that found nothing stale: the swap must void it for all shims at once."""
     sandbox.run(argv)  # records the new environment's build: a write, so no memo yet
-    time.sleep(SETTLE_NS / 1e9 + 0.2)
+    settle()
     sandbox.run(argv)
     assert list((sandbox.root / "uvshim-state" / MEMO_FOLDER).iterdir())
 

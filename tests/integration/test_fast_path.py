@@ -2,69 +2,28 @@
 
 A memo must be replayed when nothing changed, and must never be replayed once something the
 check depends on has changed: above all, the interpreter swapped at the same path, the failure
-uvshim exists for. Each run here goes through ``fast_path.main`` as the launchers do, with an
-audit hook that stops it at the exec of uv and reports whether the full check ran (it imports
+uvshim exists for. Each run here is ``_support.audit.audited``: through ``fast_path.main`` as
+the launchers do, stopped at the exec of uv, reporting whether the full check ran (it imports
 ``uvshim.run``; a replay never does) and what would have been exec'd.
 """
 
 from __future__ import annotations
 
-import ast
-import json
 import os
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from _support.audit import AuditedRun, audited, settle
 from _support.interpreters import LAYOUTS, fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, reuses_stale_env, uv_release
-from uvshim.fast_path import MEMO_FOLDER, SETTLE_NS
-from uvshim.install import runtime_paths
+from uvshim.fast_path import MEMO_FOLDER
 
 OLD, NEW = "3.11", "3.12"
 
-AUDITED_RUN = r"""
-import os, sys
-def hook(event, args):
-    if event == "os.exec":
-        report = {"full_check": "uvshim.run" in sys.modules,
-                  "argv": [os.fsdecode(arg) for arg in args[1]]}
-        sys.stderr.write("AUDIT" + repr(report) + "\n")
-        sys.stderr.flush()
-        os._exit(0)
-sys.addaudithook(hook)
-sys.path[:0] = PATHS
-from uvshim.fast_path import main
-main("uvx", sys.argv[1:])
-"""
 
-
-class Run:
-    def __init__(self, full_check: bool, argv: list[str], notes: list[str]) -> None:
-        self.full_check, self.argv, self.notes = full_check, argv, notes
-
-
-def audited(sandbox: Sandbox, args: list[str], **extra_env: str) -> Run:
-    code = AUDITED_RUN.replace("PATHS", json.dumps(runtime_paths()))
-    env = {**sandbox.env(), **extra_env}
-    done = sandbox.run([sys.executable, "-I", "-S", "-c", code, *args], env)
-    lines = done.stderr.splitlines()
-    audit = [line for line in lines if line.startswith("AUDIT")]
-    assert audit, done.stderr
-    report = ast.literal_eval(audit[0][len("AUDIT"):])
-    return Run(report["full_check"], report["argv"],
-               [line for line in lines if line.startswith("uvshim:")])
-
-
-def settle() -> None:
-    """Let every file the check read age past the racy window, so a memo may be written."""
-    time.sleep(SETTLE_NS / 1e9 + 0.2)
-
-
-def with_memo(sandbox: Sandbox, args: list[str], **extra_env: str) -> Run:
+def with_memo(sandbox: Sandbox, args: list[str], **extra_env: str) -> AuditedRun:
     """Run until a memo exists, and prove the next run replays it."""
     audited(sandbox, args, **extra_env)  # may write state: identities, build records
     settle()

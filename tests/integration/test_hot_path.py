@@ -5,17 +5,12 @@ ones from creeping back."""
 
 from __future__ import annotations
 
-import ast
-import json
-import sys
-import time
 from pathlib import Path
 
+from _support.audit import audited, settle
 from _support.interpreters import make_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, uv_release
-from uvshim.fast_path import SETTLE_NS
-from uvshim.install import runtime_paths
 
 # Each of these costs 1-13 ms of start-up on this machine, or pulls in one that does.
 EXPENSIVE = {"re", "typing", "dataclasses", "json", "subprocess", "pathlib", "enum", "tempfile",
@@ -24,34 +19,6 @@ EXPENSIVE = {"re", "typing", "dataclasses", "json", "subprocess", "pathlib", "en
 
 # All a replay may import (the package and three small modules): never the full check.
 REPLAY_MODULES = {"uvshim", "uvshim.fast_path", "uvshim.paths", "uvshim.state_file"}
-
-# Reports with repr(), not json, and uses posix, not os: the harness must import nothing the
-# shim would not.
-AUDITED_RUN = r"""
-import posix, sys
-spawned = []
-def hook(event, args):
-    if event in ("subprocess.Popen", "os.posix_spawn", "os.fork", "os.system"):
-        spawned.append(event)
-    elif event == "os.exec":
-        report = {"spawned": spawned, "modules": sorted(sys.modules),
-                  "argv": [arg if isinstance(arg, str) else arg.decode() for arg in args[1]]}
-        sys.stderr.write("AUDIT" + repr(report) + "\n")
-        sys.stderr.flush()
-        posix._exit(0)
-sys.addaudithook(hook)
-sys.path[:0] = PATHS
-from uvshim.fast_path import main
-main("uvx", sys.argv[1:])
-"""
-
-
-def audited(sandbox: Sandbox, args: list[str]) -> dict[str, list[str]]:
-    code = AUDITED_RUN.replace("PATHS", json.dumps(runtime_paths()))
-    done = sandbox.run([sys.executable, "-I", "-S", "-c", code, *args])
-    line = next(x for x in done.stderr.splitlines() if x.startswith("AUDIT"))
-    report: dict[str, list[str]] = ast.literal_eval(line[len("AUDIT"):])
-    return report
 
 
 def test_warm_hot_path_imports_nothing_expensive_and_starts_no_process(
@@ -64,19 +31,19 @@ def test_warm_hot_path_imports_nothing_expensive_and_starts_no_process(
     assert sandbox.run([str(real / "uvx"), *args]).stdout.startswith("shimcheck 3.12")
 
     cold = audited(sandbox, args)  # fills the identity and uv-version caches
-    assert cold["spawned"], "the first run must have asked the interpreter and uv"
+    assert cold.spawned, "the first run must have asked the interpreter and uv"
     warm = audited(sandbox, args)  # the full check: the cold run's state is too fresh to memo
-    assert "uvshim.run" in warm["modules"]
-    assert warm["argv"] == [str(real / "uv"), "tool", "uvx", *args]
-    assert warm["spawned"] == []
-    imported = {name.split(".")[0] for name in warm["modules"]}
+    assert "uvshim.run" in warm.modules
+    assert warm.argv == [str(real / "uv"), "tool", "uvx", *args]
+    assert warm.spawned == []
+    imported = {name.split(".")[0] for name in warm.modules}
     assert imported & EXPENSIVE == set()
 
-    time.sleep(SETTLE_NS / 1e9 + 0.2)
+    settle()
     audited(sandbox, args)  # keeps a memo
     replayed = audited(sandbox, args)
-    assert replayed["argv"] == warm["argv"]
-    assert replayed["spawned"] == []
-    assert {name for name in replayed["modules"] if name.startswith("uvshim")} == REPLAY_MODULES
-    assert {name.split(".")[0] for name in replayed["modules"]} & EXPENSIVE == set()
-    assert "os" not in replayed["modules"]  # ~1 ms of a replay's ~1.5 ms, when it was
+    assert replayed.argv == warm.argv
+    assert replayed.spawned == []
+    assert {name for name in replayed.modules if name.startswith("uvshim")} == REPLAY_MODULES
+    assert {name.split(".")[0] for name in replayed.modules} & EXPENSIVE == set()
+    assert "os" not in replayed.modules  # ~1 ms of a replay's ~1.5 ms, when it was

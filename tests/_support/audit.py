@@ -1,0 +1,64 @@
+"""A shim run, for real, stopped at its exec of uv: what it imported, which processes it
+started, what it would have exec'd and what it said. It enters through ``fast_path.main``, as
+the launchers do, so a replayed memo shows as a run that never imported ``uvshim.run``."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+import time
+from dataclasses import dataclass
+
+from _support.sandbox import Sandbox
+from uvshim.fast_path import SETTLE_NS
+from uvshim.install import runtime_paths
+
+# Reports with repr(), not json, and uses posix, not os: the harness must import nothing the
+# shim would not.
+AUDITED_RUN = r"""
+import posix, sys
+spawned = []
+def hook(event, args):
+    if event in ("subprocess.Popen", "os.posix_spawn", "os.fork", "os.system"):
+        spawned.append(event)
+    elif event == "os.exec":
+        report = {"spawned": spawned, "modules": sorted(sys.modules),
+                  "argv": [arg if isinstance(arg, str) else arg.decode() for arg in args[1]]}
+        sys.stderr.write("AUDIT" + repr(report) + "\n")
+        sys.stderr.flush()
+        posix._exit(0)
+sys.addaudithook(hook)
+sys.path[:0] = PATHS
+from uvshim.fast_path import main
+main("uvx", sys.argv[1:])
+"""
+
+
+@dataclass(frozen=True)
+class AuditedRun:
+    spawned: list[str]
+    modules: list[str]
+    argv: list[str]
+    notes: list[str]  # the uvshim: lines
+
+    @property
+    def full_check(self) -> bool:
+        return "uvshim.run" in self.modules
+
+
+def audited(sandbox: Sandbox, args: list[str], **extra_env: str) -> AuditedRun:
+    code = AUDITED_RUN.replace("PATHS", json.dumps(runtime_paths()))
+    done = sandbox.run([sys.executable, "-I", "-S", "-c", code, *args],
+                       {**sandbox.env(), **extra_env})
+    lines = done.stderr.splitlines()
+    audit = [line for line in lines if line.startswith("AUDIT")]
+    assert audit, done.stderr
+    report = ast.literal_eval(audit[0][len("AUDIT"):])
+    return AuditedRun(report["spawned"], report["modules"], report["argv"],
+                      [line for line in lines if line.startswith("uvshim:")])
+
+
+def settle() -> None:
+    """Let every file a check read age past the racy window, so that a memo may be kept."""
+    time.sleep(SETTLE_NS / 1e9 + 0.2)
