@@ -34,7 +34,9 @@ from _support.audit import settle  # noqa: E402
 from _support.interpreters import make_prefix  # noqa: E402
 from _support.tool_wheel import build_tool_wheel  # noqa: E402
 from _support.uv_binaries import NEWEST, uv_release  # noqa: E402
-from uvshim import fast_path, identity_cache, state_file, uv  # noqa: E402
+from uvshim import memo, state  # noqa: E402
+from uvshim.discovery import identity_cache  # noqa: E402
+from uvshim.uv import binary  # noqa: E402
 
 ENV_COUNTS = (0, 100, 1_000, 10_000)
 
@@ -121,13 +123,13 @@ def cold_identity(bench: Bench) -> float:
 
 
 def cold_uv(bench: Bench) -> float:
-    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / uv.STATE_FOLDER, ignore_errors=True)
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / binary.STATE_FOLDER, ignore_errors=True)
     return bench.shim()
 
 
 def new_memo(bench: Bench) -> float:
     """The first run after any change: the full check, traced, and a memo written."""
-    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / fast_path.MEMO_FOLDER,
+    shutil.rmtree(Path(bench.env["UVSHIM_CACHE_DIR"]) / memo.MEMO_FOLDER,
                   ignore_errors=True)
     return bench.shim()
 
@@ -147,14 +149,14 @@ def hook(event, args):
         import os; os._exit(0)
 sys.addaudithook(hook)
 sys.path[:0] = PATHS
-from uvshim.fast_path import main
+from uvshim.entry import main
 main("uvx", sys.argv[1:])
 """
 
 
 def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
     """Processes started and files opened by a warm shim run, up to its exec of uv."""
-    from uvshim.install import runtime_paths  # noqa: PLC0415
+    from uvshim.commands.install import runtime_paths  # noqa: PLC0415
 
     code = AUDIT.replace("PATHS", json.dumps(runtime_paths()))
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code, *bench.argv(Path("x"))[1:]],
@@ -166,11 +168,11 @@ def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
 
 def memo_stamps(bench: Bench) -> int:
     """How many paths a replay stats: the stamps in the benchmark's one memo."""
-    folder = Path(bench.env["UVSHIM_CACHE_DIR"]) / fast_path.MEMO_FOLDER
-    (memo,) = folder.iterdir()
-    fields = state_file.decode_fields(fast_path.MEMO_KIND, memo.read_bytes())
+    folder = Path(bench.env["UVSHIM_CACHE_DIR"]) / memo.MEMO_FOLDER
+    (memo_file,) = folder.iterdir()
+    fields = state.decode_fields(memo.MEMO_KIND, memo_file.read_bytes())
     assert fields is not None
-    key_length = len(fast_path.Invocation("uvx", bench.argv(Path("x"))[1:], bench.env).key())
+    key_length = len(memo.Invocation("uvx", bench.argv(Path("x"))[1:], bench.env).key())
     env_count = int(str(fields[key_length]))
     return int(str(fields[key_length + 1 + 2 * env_count]))
 
@@ -251,11 +253,11 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
                                             "cold_identity": lambda: cold_identity(bench),
                                             "cold_uv": lambda: cold_uv(bench)})
     bench.settle()  # what the cold runs wrote must age, or no memo is written
-    memo = interleave(max(rounds // 4, 5), {"bare": bench.bare,
+    misses = interleave(max(rounds // 4, 5), {"bare": bench.bare,
                                             "new_memo": lambda: new_memo(bench)})
     return {"rounds": rounds, "hot": {k: summary(v) for k, v in hot.items()},
             "scaling": scaling, "cold": {k: summary(v) for k, v in cold.items()},
-            "memo_miss": {k: summary(v) for k, v in memo.items()},
+            "memo_miss": {k: summary(v) for k, v in misses.items()},
             "hot_path": {**count_hot_path(bench), "paths_stamped": memo_stamps(bench)},
             "full_check_path": count_hot_path(bench, UVSHIM_FAST_PATH="0")}
 

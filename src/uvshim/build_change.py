@@ -8,19 +8,19 @@ default, see ``policy.build_change_action``) and dropping the link so uv builds 
 
 from __future__ import annotations
 
-from uvshim.argv import render, with_options
-from uvshim.build_record import record_builds, review_builds
+from uvshim.builds import record_builds, review_builds
 from uvshim.policy import build_change_action
 from uvshim.run import say
+from uvshim.uv.argv import render, with_options
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from uvshim.argv import UvxInvocation
-    from uvshim.build_record import BuildReview
-    from uvshim.identity import InterpreterIdentity
+    from uvshim.builds import BuildReview
+    from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.policy import Decision
+    from uvshim.uv.argv import UvxInvocation
     from uvshim.versions import Version
 
 REBUILD_HINT = "UVSHIM_ON_BUILD_CHANGE=rebuild rebuilds it"
@@ -50,7 +50,7 @@ def on_build_change(inv: UvxInvocation, args: list[str], *, bucket: str,
 
 def _rebuild(inv: UvxInvocation, review: BuildReview, *, bucket: str, version: Version,
              tool: str | None, reason: str, lock_timeout: float) -> list[str]:
-    from uvshim.entry_drop import drop_entries  # noqa: PLC0415  -- only when rebuilding
+    from uvshim.drop import drop_entries  # noqa: PLC0415  -- only when rebuilding
 
     judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
     # Held like a stale repair: parallel shims then wait for this rebuild and reuse it.

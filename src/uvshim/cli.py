@@ -50,10 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"uvshim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from uvshim import install  # noqa: PLC0415  -- the uvx path never builds this parser
+    from uvshim.commands import install  # noqa: PLC0415  -- the uvx path never builds this parser
 
     install.add_commands(commands)
-    from uvshim.commands import doctor, explain  # noqa: PLC0415
+    from uvshim.commands import explain  # noqa: PLC0415
+    from uvshim.commands.doctor import command as doctor  # noqa: PLC0415
 
     explain.add_command(commands)
     doctor.add_command(commands)
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in {"uvx", "uv"}:
-        from uvshim.fast_path import main as shim_main  # noqa: PLC0415
+        from uvshim.entry import main as shim_main  # noqa: PLC0415
 
         shim_main(args[0], args[1:])
     if args and args[0] == "explain":  # uvx's own options follow: argparse must not see them
@@ -81,11 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(options: argparse.Namespace) -> int:
     if options.command in {"install", "uninstall"}:
-        from uvshim.install import run_command  # noqa: PLC0415
+        from uvshim.commands.install import run_command  # noqa: PLC0415
 
         return run_command(options)
     if options.command == "doctor":
-        from uvshim.commands.doctor import run_command as run_doctor  # noqa: PLC0415
+        from uvshim.commands.doctor.command import run_command as run_doctor  # noqa: PLC0415
 
         return run_doctor(options)
     build_parser().print_help()

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import os
 
-from uvshim.cache_scan import CachedEnv
-from uvshim.identity import InterpreterIdentity
-from uvshim.pyvenv_cfg import NOT_UTF8
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.environments import NOT_UTF8, CachedEnv
 from uvshim.record import Record
 
 

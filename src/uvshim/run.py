@@ -11,19 +11,19 @@ import os
 import sys
 import time
 
-from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.drop import drop_stale
 from uvshim.errors import UndecidableError, UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
-from uvshim.fast_path import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
-from uvshim.identity import InterpreterIdentity
 from uvshim.locking import wait_while_rebuilding
-from uvshim.paths import state_dir
-from uvshim.plan import make_plan
+from uvshim.memo import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
 from uvshim.policy import Decision
-from uvshim.repair import drop_stale
+from uvshim.state import state_dir
+from uvshim.survey import make_plan
 from uvshim.trace import Trace
-from uvshim.uv import find_real_uv, uv_version
-from uvshim.uv_config import is_true
+from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.binary import find_real_uv, uv_version
+from uvshim.uv.settings import is_true
 from uvshim.versions import Version
 
 # typing and collections.abc cost the hot path ~10 ms of imports: annotations only.

@@ -22,7 +22,7 @@ import os
 import sys
 from _collections_abc import Mapping
 
-from uvshim.fast_path import FOLLOWED, LISTED, NOT_FOLLOWED, SETTLE_NS, newest_time_ns, stamp
+from uvshim.memo import FOLLOWED, LISTED, NOT_FOLLOWED, SETTLE_NS, newest_time_ns, stamp
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

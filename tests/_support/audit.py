@@ -11,8 +11,8 @@ import time
 from dataclasses import dataclass
 
 from _support.sandbox import Sandbox
-from uvshim.fast_path import SETTLE_NS
-from uvshim.install import runtime_paths
+from uvshim.commands.install import runtime_paths
+from uvshim.memo import SETTLE_NS
 
 # Reports with repr(), not json, and uses posix, not os: the harness must import nothing the
 # shim would not.
@@ -30,7 +30,7 @@ def hook(event, args):
         posix._exit(0)
 sys.addaudithook(hook)
 sys.path[:0] = PATHS
-from uvshim.fast_path import main
+from uvshim.entry import main
 main("uvx", sys.argv[1:])
 """
 

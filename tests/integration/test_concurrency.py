@@ -26,7 +26,7 @@ from _support.audit import settle
 from _support.interpreters import fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
-from uvshim.fast_path import MEMO_FOLDER
+from uvshim.memo import MEMO_FOLDER
 
 SHIMS = 16
 LAYOUT = "unversioned"

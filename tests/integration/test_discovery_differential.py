@@ -21,9 +21,9 @@ import pytest
 from _support.interpreters import make_prefix
 from _support.sandbox import require_python
 from _support.uv_binaries import uv_release
+from uvshim.discovery.identity_cache import identify
+from uvshim.discovery.search import choose_interpreter
 from uvshim.errors import UndecidableError
-from uvshim.identity_cache import identify
-from uvshim.interpreter import choose_interpreter
 from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ from _support.audit import AuditedRun, audited, settle
 from _support.interpreters import LAYOUTS, fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, reuses_stale_env, uv_release
-from uvshim.fast_path import MEMO_FOLDER
+from uvshim.memo import MEMO_FOLDER
 
 OLD, NEW = "3.11", "3.12"
 

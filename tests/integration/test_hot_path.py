@@ -17,8 +17,8 @@ EXPENSIVE = {"re", "typing", "dataclasses", "json", "subprocess", "pathlib", "en
              "platform", "packaging", "inspect", "secrets", "hashlib", "shutil", "collections",
              "filelock", "platformdirs", "tomllib", "tomli"}
 
-# All a replay may import (the package and three small modules): never the full check.
-REPLAY_MODULES = {"uvshim", "uvshim.fast_path", "uvshim.paths", "uvshim.state_file"}
+# All a replay may import (the package and its three small modules): never the full check.
+REPLAY_MODULES = {"uvshim", "uvshim.entry", "uvshim.memo", "uvshim.state"}
 
 
 def test_warm_hot_path_imports_nothing_expensive_and_starts_no_process(

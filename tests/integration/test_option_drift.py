@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from _support.uv_binaries import MATRIX, uv_release
-from uvshim.uv_options import OPTIONS, Action, Level, LevelName, UvOption
+from uvshim.uv.options import OPTIONS, Action, Level, LevelName, UvOption
 from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration

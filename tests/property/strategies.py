@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from hypothesis import strategies as st
 
 from _support.uv_binaries import MATRIX
-from uvshim.uv_options import OPTIONS, Level, LevelName, UvOption, options_for
+from uvshim.uv.options import OPTIONS, Level, LevelName, UvOption, options_for
 from uvshim.versions import Version
 
 VERSIONS: st.SearchStrategy[Version | None] = st.one_of(

@@ -11,7 +11,7 @@ from strategies import (
     uvx_argvs,
 )
 
-from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.versions import Version
 
 settings.register_profile("argv", max_examples=300, deadline=None)

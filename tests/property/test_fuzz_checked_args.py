@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from strategies import UvxArgv, option_like, uvx_argvs
 
-from uvshim import plan, run
-from uvshim.cache_scan import bucket_dir
-from uvshim.identity import InterpreterIdentity
-from uvshim.repair import RepairResult
+from uvshim import run, survey
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.drop import RepairResult
+from uvshim.environments import bucket_dir
 from uvshim.versions import Version
 
 settings.register_profile("fuzz", max_examples=200, deadline=None,
@@ -94,7 +94,7 @@ def test_a_fallback_flag_never_touches_the_tool_arguments(
     uv's options, and everything from the command on stays as it was."""
     cache = tmp_path / "cache"
     stale_bucket(cache)
-    monkeypatch.setattr(plan, "identify", lambda _path, _state: PY312)
+    monkeypatch.setattr(survey, "identify", lambda _path, _state: PY312)
     monkeypatch.setattr(run, "drop_stale", lambda *_args: RepairResult(
         (), ("--no-cache",), "cannot remove a stale entry: Read-only file system"))
     bindir = tmp_path / "bin"

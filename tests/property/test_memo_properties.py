@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from uvshim.fast_path import Invocation, encode_memo, replay, write_memo
+from uvshim.memo import Invocation, encode_memo, replay, write_memo
 
 
 # What argv, environment names and values can be: bytes without NUL, decoded as Python

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from uvshim.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
-from uvshim.uv_options import Level
+from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.options import Level
 from uvshim.versions import Version
 
 NEW = Version("0.13.9")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from uvshim.cache_key import cache_digest, path_hash_stream, seahash
+from uvshim.uv.cache_key import cache_digest, path_hash_stream, seahash
 
 
 def test_seahash_reference_vector() -> None:

@@ -10,15 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from uvshim.build_record import BuildFingerprint, write_record
+from uvshim.builds import BuildFingerprint, write_record
 from uvshim.cli import main as cli_main
-from uvshim.commands import doctor, doctor_checks, doctor_scan
-from uvshim.commands.doctor_checks import BUILD_CHANGED, CHANGED, GONE, Finding
-from uvshim.commands.doctor_fix import fix_all
-from uvshim.commands.doctor_report import Progress, summary_rows, table
-from uvshim.commands.doctor_scan import UvDirs
-from uvshim.commands.doctor_tools import repair_commands
-from uvshim.identity import InterpreterIdentity
+from uvshim.commands.doctor import checks as doctor_checks
+from uvshim.commands.doctor import command as doctor
+from uvshim.commands.doctor import scan as doctor_scan
+from uvshim.commands.doctor.checks import BUILD_CHANGED, CHANGED, GONE, Finding
+from uvshim.commands.doctor.fix import fix_all
+from uvshim.commands.doctor.report import Progress, summary_rows, table
+from uvshim.commands.doctor.scan import UvDirs
+from uvshim.commands.doctor.tools import repair_commands
+from uvshim.discovery.identity import InterpreterIdentity
 
 
 def identity_at(prefix: Path, version: str = "3.12.1") -> InterpreterIdentity:

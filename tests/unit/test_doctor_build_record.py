@@ -9,7 +9,7 @@ from typing import NoReturn
 import pytest
 
 from uvshim import run
-from uvshim.build_record import (
+from uvshim.builds import (
     RECORD_NAME,
     BuildFingerprint,
     drift,
@@ -19,12 +19,12 @@ from uvshim.build_record import (
     review_builds,
     write_record,
 )
-from uvshim.cache_scan import scan_bucket
-from uvshim.identity import InterpreterIdentity
-from uvshim.interpreter import InterpreterChoice
-from uvshim.plan import Plan
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.search import InterpreterChoice
+from uvshim.environments import scan_bucket
 from uvshim.policy import build_change_action, decide
 from uvshim.record import replace
+from uvshim.survey import Plan
 from uvshim.versions import Version
 
 OLD_BUILD = BuildFingerprint("CPython", "3.12.1", "main, Jan 1 2024", "GCC 12", None, None)

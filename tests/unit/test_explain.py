@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from uvshim.commands import explain, shim_preview
-from uvshim.identity import InterpreterIdentity
-from uvshim.interpreter import InterpreterChoice
-from uvshim.plan import Plan
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.search import InterpreterChoice
 from uvshim.policy import decide
+from uvshim.survey import Plan
 from uvshim.versions import Version
 
 
@@ -61,7 +61,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
                                source="python on PATH", managed_install=None)
 
     def plan(_inv: object, version: Version, *_args: object) -> Plan:
-        from uvshim.cache_scan import scan_bucket  # noqa: PLC0415
+        from uvshim.environments import scan_bucket  # noqa: PLC0415
 
         return Plan(version, str(tmp_path / "cache"), choice, str(bucket),
                     decide(scan_bucket(str(bucket)), identity), "")

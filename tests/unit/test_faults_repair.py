@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from uvshim import locking, repair, run
-from uvshim.cache_scan import read_entry
-from uvshim.identity import InterpreterIdentity
-from uvshim.identity_cache import identify
+from uvshim import drop, locking, run
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.identity_cache import identify
+from uvshim.drop import drop_stale
+from uvshim.environments import read_entry
 from uvshim.locking import (
     LOCK_NAME,
     LockTimeoutError,
@@ -28,8 +29,7 @@ from uvshim.locking import (
     wait_while_rebuilding,
 )
 from uvshim.policy import judge
-from uvshim.repair import drop_stale
-from uvshim.uv import find_real_uv
+from uvshim.uv.binary import find_real_uv
 from uvshim.versions import Version
 
 PY312 = InterpreterIdentity(
@@ -63,7 +63,7 @@ def no_watcher(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         held.append(fd)
         os.close(fd)
 
-    monkeypatch.setattr(repair, "hold_until_linked", release)
+    monkeypatch.setattr(drop, "hold_until_linked", release)
     return held
 
 
@@ -251,7 +251,7 @@ def test_a_corrupt_identity_cache_is_reprobed(tmp_path: Path, garbage: bytes,
         calls.append(executable)
         return first
 
-    monkeypatch.setattr("uvshim.identity_cache.probe_interpreter", probe)
+    monkeypatch.setattr("uvshim.discovery.identity_cache.probe_interpreter", probe)
     assert identify(sys.executable, state) == first
     assert calls == [sys.executable]
     assert identify(sys.executable, state) == first

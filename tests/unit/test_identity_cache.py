@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from uvshim import identity_cache
+from uvshim.discovery import identity_cache
+from uvshim.discovery.identity import InterpreterIdentity, probe_interpreter
+from uvshim.discovery.identity_cache import _KIND as KIND
+from uvshim.discovery.identity_cache import identify
 from uvshim.errors import InterpreterError
-from uvshim.identity import InterpreterIdentity, probe_interpreter
-from uvshim.identity_cache import _KIND as KIND
-from uvshim.identity_cache import identify
-from uvshim.state_file import Field, decode_fields, encode_fields
+from uvshim.state import Field, decode_fields, encode_fields
 
 
 @pytest.fixture

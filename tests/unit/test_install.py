@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-from uvshim import install
 from uvshim.cli import main
+from uvshim.commands import install
 from uvshim.errors import UvshimError
-from uvshim.uv import is_launcher
+from uvshim.uv.binary import is_launcher
 
 REAL_UV = "uv 0.13.9 (x86_64-unknown-linux-gnu)\n"
 REAL_UVX = "uvx 0.13.9 (x86_64-unknown-linux-gnu)\n"

@@ -21,7 +21,7 @@ def test_readme_shows_the_recipe_file(recipe: str, fence: str) -> None:
 
 def test_readme_path_line_is_the_default_install_folder(monkeypatch: pytest.MonkeyPatch,
                                                         tmp_path: Path) -> None:
-    from uvshim.install import default_shim_dir  # noqa: PLC0415
+    from uvshim.commands.install import default_shim_dir  # noqa: PLC0415
 
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))

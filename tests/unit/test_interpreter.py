@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.request import parse_request, parse_tool_name
+from uvshim.discovery.search import InterpreterChoice, choose_interpreter
 from uvshim.errors import InterpreterError, UndecidableError
-from uvshim.identity import InterpreterIdentity
-from uvshim.interpreter import InterpreterChoice, choose_interpreter
-from uvshim.python_request import parse_request, parse_tool_name
 from uvshim.versions import Version
 
 NEWEST = "0.13.9"

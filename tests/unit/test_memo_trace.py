@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from uvshim import fast_path, locking
-from uvshim.fast_path import (
+from uvshim import entry, locking, memo
+from uvshim.memo import (
     FOLLOWED,
     LISTED,
     MAX_MEMOS,
@@ -149,7 +149,7 @@ def test_recent_changes_are_unsettled(tmp_path: Path) -> None:
     trace = traced({}, lambda _: os.path.isfile(tmp_path / "f"))
     now = time.time_ns()
     assert trace.unsettled(now) == str(tmp_path / "f")
-    assert trace.unsettled(now + fast_path.SETTLE_NS + 10**9) is None
+    assert trace.unsettled(now + memo.SETTLE_NS + 10**9) is None
 
 
 def memo_world(tmp_path: Path) -> tuple[dict[str, str], Path, Invocation]:
@@ -216,7 +216,7 @@ def test_main_execs_a_memo_that_holds(tmp_path: Path, monkeypatch: pytest.Monkey
 
     monkeypatch.setattr("posix.execv", fake_exec)
     with pytest.raises(RuntimeError, match="exec"):
-        fast_path.main("uvx", ["ruff", "check"], environ=environ)
+        entry.main("uvx", ["ruff", "check"], environ=environ)
     assert execs == [["/uv", "tool", "uvx", "ruff"]]
 
 
@@ -234,5 +234,5 @@ def test_main_runs_the_full_check_when_off_or_looping(
     monkeypatch.setattr("uvshim.run.main", full_check)
     monkeypatch.setattr("posix.execv", lambda *_: pytest.fail("replayed"))
     with pytest.raises(RuntimeError, match="full"):
-        fast_path.main("uvx", ["ruff", "check"], environ={**environ, **extra})
+        entry.main("uvx", ["ruff", "check"], environ={**environ, **extra})
     assert calls == [["ruff", "check"]]

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from uvshim.cache_scan import read_entry, scan_bucket
-from uvshim.identity import InterpreterIdentity
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.environments import read_entry, scan_bucket
 from uvshim.policy import decide, judge
 from uvshim.record import replace
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uvshim.pyvenv_cfg import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg
+from uvshim.environments import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg
 
 UV_WRITES = """home = /p/bin
 implementation = CPython

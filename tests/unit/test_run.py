@@ -8,13 +8,13 @@ from typing import NoReturn
 import pytest
 
 from uvshim import run
-from uvshim.cache_scan import CachedEnv
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.search import InterpreterChoice
+from uvshim.drop import RepairResult
+from uvshim.environments import CachedEnv
 from uvshim.errors import UndecidableError
-from uvshim.identity import InterpreterIdentity
-from uvshim.interpreter import InterpreterChoice
-from uvshim.plan import Plan
 from uvshim.policy import Decision, Verdict
-from uvshim.repair import RepairResult
+from uvshim.survey import Plan
 from uvshim.versions import Version
 
 IDENTITY = InterpreterIdentity(

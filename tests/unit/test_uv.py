@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from uvshim.errors import UndecidableError, UvNotFoundError
-from uvshim.uv import find_real_uv, uv_cache_dir, uv_version
-from uvshim.uv_config import load_uv_config
+from uvshim.uv.binary import find_real_uv, uv_cache_dir, uv_version
+from uvshim.uv.settings import load_uv_config
 
 LAUNCHER = "#!/bin/sh\n# uvshim-launcher: test\nexec true\n"
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from uvshim.build_record import fingerprint, read_record
+from uvshim.builds import fingerprint, read_record
 from uvshim.commands.shim_preview import Preview, preview
 from uvshim.errors import UvNotFoundError
 

@@ -13,15 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from uvshim.argv import ArgvError, UvxInvocation, parse_uvx, render, with_options
 from uvshim.build_change import REBUILD_HINT
-from uvshim.build_record import BuildReview, review_builds
+from uvshim.builds import BuildReview, review_builds
+from uvshim.drop import fallback_flags
 from uvshim.errors import UvshimError
-from uvshim.plan import Plan, make_plan
 from uvshim.policy import build_change_action
-from uvshim.repair import fallback_flags
-from uvshim.uv import find_real_uv, uv_version
-from uvshim.uv_config import is_true
+from uvshim.survey import Plan, make_plan
+from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uvx, render, with_options
+from uvshim.uv.binary import find_real_uv, uv_version
+from uvshim.uv.settings import is_true
 from uvshim.versions import Version
 
 # Actions, as ``explain --json`` reports them in ``decision.action``.

@@ -13,11 +13,11 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from uvshim.build_record import managed_build
-from uvshim.cache_scan import read_entry
-from uvshim.commands.doctor_checks import Finding, check_cached
-from uvshim.commands.doctor_report import Progress
-from uvshim.commands.doctor_tools import check_tool, tool_folders
+from uvshim.builds import managed_build
+from uvshim.commands.doctor.checks import Finding, check_cached
+from uvshim.commands.doctor.report import Progress
+from uvshim.commands.doctor.tools import check_tool, tool_folders
+from uvshim.environments import read_entry
 from uvshim.errors import UvshimError
 
 UV_DIR_TIMEOUT_S = 60

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from uvshim.build_record import drift, fingerprint, read_record
-from uvshim.cache_scan import CachedEnv
+from uvshim.builds import drift, fingerprint, read_record
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.identity_cache import identify
+from uvshim.environments import CachedEnv
 from uvshim.errors import InterpreterError
-from uvshim.identity import InterpreterIdentity
-from uvshim.identity_cache import identify
 from uvshim.policy import judge
 
 # Kinds of finding, as ``doctor --json`` reports them in ``findings[].problem``.

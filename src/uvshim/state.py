@@ -1,5 +1,6 @@
-"""uvshim's small state files: a flat record of fields, read and written without imports.
+"""uvshim's own state: where it lives, and its small files, read and written without imports.
 
+The state folder is a cache folder (``state_dir``), never inside the project.
 ``json`` pulls in ``re`` and ``tempfile`` pulls in ``random`` and ``shutil``: together more
 than the hot path's whole budget. A state file is ``FORMAT \\0 field \\0 field …``, each field
 tagged with its type (``s`` text, ``i`` integer, ``b`` boolean, ``n`` None); NUL cannot occur
@@ -8,9 +9,11 @@ in a path or a version string. Anything unreadable is treated as absent, never a
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     Field = str | int | bool | None
 else:
@@ -89,3 +92,32 @@ def _discard(path: str) -> None:
         os.unlink(path)
     except OSError:
         return
+
+
+def state_dir(environ: Mapping[str, str]) -> str:
+    """``UVSHIM_CACHE_DIR``, else the per-user cache folder (``~/.cache/uvshim`` on Linux)."""
+    override = environ.get("UVSHIM_CACHE_DIR")
+    if override:
+        return override
+    # On the hot path platformdirs is only needed off Linux; this is what it computes there
+    # (XDG_CACHE_HOME when absolute, else ~/.cache), without the import. Nor is ``os`` needed
+    # (the fast path does without it) unless HOME is unset.
+    if "posix" in sys.builtin_module_names and sys.platform != "darwin":
+        xdg = environ.get("XDG_CACHE_HOME", "")
+        if xdg.startswith("/"):
+            return _join(xdg, "uvshim")
+        return _join(_join(environ.get("HOME") or _home_of_user(), ".cache"), "uvshim")
+    import platformdirs  # noqa: PLC0415  -- only needed where the rule above does not hold
+
+    return platformdirs.user_cache_dir("uvshim", appauthor=False)
+
+
+def _join(folder: str, name: str) -> str:
+    """``os.path.join`` for a relative ``name`` without a slash, on POSIX."""
+    return f"{folder}{name}" if folder.endswith("/") else f"{folder}/{name}"
+
+
+def _home_of_user() -> str:
+    import os  # noqa: PLC0415
+
+    return os.path.expanduser("~")

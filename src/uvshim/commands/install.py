@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 
 from uvshim.errors import UvshimError
-from uvshim.paths import state_dir
-from uvshim.uv import find_real_uv, is_launcher, uv_version
+from uvshim.state import state_dir
+from uvshim.uv.binary import find_real_uv, is_launcher, uv_version
 
 SHIM_NAMES = ("uvx", "uv")
 STATE_FOLDER = ".uvshim"
@@ -109,8 +109,12 @@ def launcher_header(python: str) -> str:
 
 
 def _template(name: str) -> str:
-    # The templates live in shims/ of the repository and are shipped inside the package.
-    return resources.files("uvshim").joinpath("launchers", name).read_text(encoding="utf-8")
+    # The templates live in shims/ of the repository. A wheel ships them as uvshim/launchers
+    # (pyproject's force-include); an editable install or a source tree reads shims/ itself.
+    shipped = resources.files("uvshim").joinpath("launchers", name)
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[3] / "shims" / name).read_text(encoding="utf-8")
 
 
 def install_launchers(folder: Path, force: bool = False, *, names: tuple[str, ...] = SHIM_NAMES,

@@ -9,9 +9,9 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from uvshim.commands.doctor_checks import Finding
-from uvshim.commands.doctor_tools import repair_commands
-from uvshim.entry_drop import drop_entries
+from uvshim.commands.doctor.checks import Finding
+from uvshim.commands.doctor.tools import repair_commands
+from uvshim.drop import drop_entries
 
 LOCK_TIMEOUT_S = 30.0
 UV_TOOL_TIMEOUT_S = 600

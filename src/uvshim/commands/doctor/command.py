@@ -15,13 +15,13 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TextIO
 
-from uvshim.commands.doctor_checks import Finding
-from uvshim.commands.doctor_fix import Fix, fix_all
-from uvshim.commands.doctor_report import Progress, summary_rows, table
-from uvshim.commands.doctor_scan import Scan, UvDirs, scan, uv_dirs
+from uvshim.commands.doctor.checks import Finding
+from uvshim.commands.doctor.fix import Fix, fix_all
+from uvshim.commands.doctor.report import Progress, summary_rows, table
+from uvshim.commands.doctor.scan import Scan, UvDirs, scan, uv_dirs
 from uvshim.errors import UvshimError
-from uvshim.paths import state_dir
-from uvshim.uv import find_real_uv, uv_version
+from uvshim.state import state_dir
+from uvshim.uv.binary import find_real_uv, uv_version
 
 SCHEMA = 1
 

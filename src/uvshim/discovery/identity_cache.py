@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-from uvshim.cache_key import seahash
+from uvshim.discovery.identity import PROBE_PATH, InterpreterIdentity, probe_interpreter
 from uvshim.errors import InterpreterError
-from uvshim.identity import PROBE_PATH, InterpreterIdentity, probe_interpreter
-from uvshim.state_file import read_state, write_state
+from uvshim.state import read_state, write_state
+from uvshim.uv.cache_key import seahash
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from uvshim.state_file import Field
+    from uvshim.state import Field
 
 _KIND = "uvshim-identity-v2"
 STATE_FOLDER = "identity-v2"

@@ -22,14 +22,14 @@ What clap does, measured with every release in ``tests/_support/uv_binaries.MATR
 from __future__ import annotations
 
 from uvshim.record import Record, replace
-from uvshim.uv_options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
+from uvshim.uv.options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from uvshim.uv_options import LevelName
+    from uvshim.uv.options import LevelName
 
 __all__ = [
     "Arg",

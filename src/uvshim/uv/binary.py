@@ -5,17 +5,17 @@ from __future__ import annotations
 import os
 import stat
 
-from uvshim.cache_key import seahash
 from uvshim.errors import UndecidableError, UvNotFoundError
-from uvshim.state_file import read_state, write_state
-from uvshim.uv_config import is_true
+from uvshim.state import read_state, write_state
+from uvshim.uv.cache_key import seahash
+from uvshim.uv.settings import is_true
 from uvshim.versions import InvalidVersionError, Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from uvshim.state_file import Field
+    from uvshim.state import Field
 
 LAUNCHER_MARKER = b"uvshim-launcher"
 

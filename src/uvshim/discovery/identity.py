@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
     from typing import Any
 
-    from uvshim.state_file import Field
+    from uvshim.state import Field
 
 PROBE_PATH = os.path.join(os.path.dirname(__file__), "_probe.py")
 PROBE_TIMEOUT_S = 30.0

@@ -18,8 +18,7 @@ import os
 import subprocess
 import sys
 
-from uvshim.cache_scan import CachedEnv
-from uvshim.commands.doctor_checks import (
+from uvshim.commands.doctor.checks import (
     BROKEN,
     CHANGED,
     GONE,
@@ -27,7 +26,7 @@ from uvshim.commands.doctor_checks import (
     base_interpreter,
     diagnose,
 )
-from uvshim.pyvenv_cfg import read_pyvenv_cfg
+from uvshim.environments import CachedEnv, read_pyvenv_cfg
 
 IMPORT_TIMEOUT_S = 60
 # Runs inside the tool's own python: is the tool's distribution importable there?

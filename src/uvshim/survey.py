@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from uvshim.argv import UvxInvocation
-from uvshim.cache_scan import bucket_dir, scan_bucket
+from uvshim.discovery.identity_cache import identify
+from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.environments import bucket_dir, scan_bucket
 from uvshim.errors import UndecidableError
-from uvshim.identity_cache import identify
-from uvshim.interpreter import InterpreterChoice, choose_interpreter
 from uvshim.policy import Decision, decide
 from uvshim.record import Record
-from uvshim.uv import uv_cache_dir
-from uvshim.uv_config import load_uv_config
+from uvshim.uv.argv import UvxInvocation
+from uvshim.uv.binary import uv_cache_dir
+from uvshim.uv.settings import load_uv_config
 from uvshim.versions import Version
 
 TYPE_CHECKING = False

@@ -31,12 +31,12 @@ from __future__ import annotations
 import os
 
 from uvshim.record import Record
-from uvshim.state_file import decode_fields, encode_fields
+from uvshim.state import decode_fields, encode_fields
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from uvshim.cache_scan import CachedEnv
-    from uvshim.identity import InterpreterIdentity
+    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.environments import CachedEnv
     from uvshim.policy import Decision
 
 RECORD_NAME = ".uvshim-build"

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import os
 
-from uvshim.errors import InterpreterError, UndecidableError
-from uvshim.identity import InterpreterIdentity
-from uvshim.python_request import (
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.request import (
     DEFAULT,
     DIRECTORY,
     FILE,
@@ -31,8 +30,9 @@ from uvshim.python_request import (
     parse_request,
     parse_tool_name,
 )
+from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
-from uvshim.uv_config import user_config_dir
+from uvshim.uv.settings import user_config_dir
 from uvshim.versions import Version
 
 TYPE_CHECKING = False

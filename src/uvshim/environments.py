@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import os
 
-from uvshim.cache_key import cache_digest
-from uvshim.identity import InterpreterIdentity
-from uvshim.pyvenv_cfg import read_pyvenv_cfg
+from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.record import Record
+from uvshim.uv.cache_key import cache_digest
 from uvshim.versions import Version
 
 _V0_6 = Version("0.6.0")
@@ -74,3 +73,38 @@ def read_entry(entry: str) -> CachedEnv:
         return CachedEnv(entry=entry, target=None, config=None)
     return CachedEnv(entry=entry, target=target,
                      config=read_pyvenv_cfg(os.path.join(target, "pyvenv.cfg")))
+
+
+# A tolerant reader of pyvenv.cfg: ``key = value`` lines, anything else ignored.
+
+def parse_pyvenv_cfg(text: str) -> dict[str, str]:
+    """Keys are lower-cased and stripped; the first ``=`` splits; later duplicates win, as in
+    CPython's ``site`` module. Never raises."""
+    values: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        key = key.strip().lower()
+        if sep and key and not key.startswith("#"):
+            values[key] = value.strip()
+    return values
+
+
+# A key no real pyvenv.cfg has, added when the file is not UTF-8: CPython's ``site`` reads it
+# strictly and fails (UnicodeDecodeError), so nothing can start in such an environment.
+NOT_UTF8 = "\ufffd"
+
+
+def read_pyvenv_cfg(path: str) -> dict[str, str] | None:
+    """The parsed file, or None when it is missing or unreadable. Undecodable bytes are
+    replaced, so a damaged file still yields whatever keys it has, plus ``NOT_UTF8``."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(64 * 1024)
+    except OSError:
+        return None
+    values = parse_pyvenv_cfg(raw.decode("utf-8", "replace"))
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        values[NOT_UTF8] = ""
+    return values

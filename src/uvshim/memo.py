@@ -1,4 +1,4 @@
-"""The fast path: replay a check already made, while nothing it read has changed.
+"""A memo: a check already made, replayed while nothing it read has changed.
 
 A full check imports ~24 modules (~3.5 ms here) before it decides, and on a warm cache it
 almost always decides "run uv unchanged". When a check ends that way, having said nothing and
@@ -18,7 +18,7 @@ times: a new file in ``/tmp`` must not void every memo. A memo is never written 
 time is less than ``SETTLE_NS`` old: a file changed twice within one timestamp tick would look
 unchanged (the "racy" case Git's index has).
 
-The fast path imports this module, ``paths`` and ``state_file``, and not even ``os``: with
+A replay imports ``entry``, this module and ``state``, and not even ``os``: with
 ``-I -S`` Python has not loaded it, and it costs ~1 ms here, more than the rest of a replay.
 It calls the built-in ``posix`` module, which ``os`` re-exports; on Windows it uses ``os``.
 """
@@ -28,8 +28,7 @@ from __future__ import annotations
 import sys
 
 from uvshim import __version__
-from uvshim.paths import state_dir
-from uvshim.state_file import decode_fields, encode_fields
+from uvshim.state import decode_fields, encode_fields, state_dir
 
 if sys.platform == "win32":
     import os as _os
@@ -39,9 +38,8 @@ else:
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-    from typing import NoReturn
 
-    from uvshim.state_file import Field
+    from uvshim.state import Field
 
 MEMO_FOLDER = "fast-v1"
 MEMO_KIND = "uvshim-fast-v1"
@@ -78,43 +76,6 @@ def newest_time_ns(stamp_text: str) -> int:
     """The later of a full stamp's mtime and ctime; 0 for a stamp without times."""
     fields = stamp_text.split(" ")
     return max(int(fields[6]), int(fields[7])) if len(fields) == 8 else 0
-
-
-def main(mode: str, args: Sequence[str], defaults: Mapping[str, str] | None = None, *,
-         environ: Mapping[str, str] | None = None) -> NoReturn:
-    """Replay the memo of this invocation if it still holds, else run the full check.
-
-    ``environ`` is the process environment unless given; ``defaults`` are values for variables
-    it does not set (a launcher's bound ``UVSHIM_REAL_UV``).
-    """
-    seen = environ if environ is not None else {**(defaults or {}), **process_environ()}
-    if seen.get(DISABLE_VARIABLE) != "0" and seen.get(EXEC_MARK) != str(_os.getpid()):
-        argv = replay(mode, args, seen)
-        if argv is not None:
-            _os.putenv(EXEC_MARK, str(_os.getpid()))
-            try:  # noqa: SIM105  -- contextlib is an import the fast path does without
-                _os.execv(argv[0], argv)  # the command the full check exec'd
-            except OSError:
-                pass  # gone since: the full check says so properly
-    import os  # noqa: PLC0415
-
-    from uvshim.run import main as run_main  # noqa: PLC0415  -- only when the memo fails
-
-    if environ is None:
-        environ = {**defaults, **os.environ} if defaults else os.environ
-    run_main(mode, args, environ)
-
-
-def process_environ() -> Mapping[str, str]:
-    """``os.environ`` if something imported ``os``, else the same, decoded as ``os`` does."""
-    loaded = sys.modules.get("os")
-    if loaded is not None or sys.platform == "win32":
-        import os  # noqa: PLC0415  -- loaded already
-
-        return os.environ
-    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()
-    return {name.decode(encoding, errors): value.decode(encoding, errors)
-            for name, value in _os.environ.items()}
 
 
 class Invocation:

@@ -28,16 +28,16 @@ from __future__ import annotations
 
 import os
 
-from uvshim.cache_scan import read_entry
-from uvshim.identity import InterpreterIdentity
-from uvshim.locking import LOCK_NAME, LockTimeoutError, hold_until_linked, lock_or_done
+from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.environments import read_entry
+from uvshim.locking import LockTimeoutError, hold_until_linked, lock_or_done
 from uvshim.policy import judge
 from uvshim.record import Record
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
 _NO_CACHE_BROKEN = Version("0.8.19")
 # Below this much free space (or these many free inodes) a rebuild would fail half-way with
@@ -45,8 +45,6 @@ _NO_CACHE_BROKEN = Version("0.8.19")
 # temporary folder instead. A small tool environment needs a few MiB and a few hundred inodes.
 MIN_FREE_BYTES = 16 * 1024 * 1024
 MIN_FREE_INODES = 512
-
-__all__ = ["LOCK_NAME", "RepairResult", "drop_links", "drop_stale", "fallback_flags"]
 
 
 class RepairResult(Record):
@@ -135,3 +133,34 @@ def _full_filesystem(bucket: str) -> str | None:
         return (f"the cache's file system is full ({free // 1024} KiB, {fs.f_favail} inodes "
                 "free), so uv could not rebuild it")
     return None
+
+
+# Entries judged on another ground than ``policy.judge`` (a build change, an interpreter that
+# is gone) are dropped only while the link still points at the environment that was judged:
+# if uv (or another shim) replaced it meanwhile, the new environment is left alone.
+
+
+
+def drop_entries(bucket: str, judged: Mapping[str, str], lock_timeout: float,
+                 uv_version: Version | None = None, *, hold: bool = False) -> RepairResult:
+    """Unlink each ``entry`` of ``judged`` (entry -> the environment it linked to when judged)
+    that still links there. ``uv_version`` chooses the fallback flags for the hot path;
+    ``hold`` keeps the lock until uv relinks, for the hot path, which execs uv next."""
+    outcome = drop_links(
+        bucket, tuple(judged), droppable=lambda entry: _links_to(entry, judged[entry]),
+        done=lambda: _all_relinked(judged), lock_timeout=lock_timeout, hold=hold,
+        what="an entry")
+    if isinstance(outcome, str):
+        flags = fallback_flags(uv_version) if uv_version is not None else ()
+        return RepairResult((), flags, outcome)
+    return RepairResult(outcome, (), None)
+
+
+def _links_to(entry: str, target: str) -> bool:
+    return os.path.realpath(entry) == target
+
+
+def _all_relinked(judged: Mapping[str, str]) -> bool:
+    """Every entry is a link again, to another environment than the one judged."""
+    return all(os.path.islink(entry) and not _links_to(entry, target)
+               for entry, target in judged.items())

@@ -1,0 +1,1 @@
+"""uvshim doctor: every cached environment, installed tool and managed Python at once."""

@@ -1,0 +1,1 @@
+"""The model of uv: the binary, its options and settings, and its cache key, per release."""
