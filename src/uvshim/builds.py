@@ -37,7 +37,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.environments import CachedEnv
-    from uvshim.policy import Decision
+    from uvshim.policy import Verdict
 
 RECORD_NAME = ".uvshim-build"
 _KIND = "uvshim-build-v1"
@@ -163,12 +163,12 @@ class BuildReview(Record):
     unrecorded: tuple[CachedEnv, ...]  # matching environments seen for the first time
 
 
-def review_builds(decision: Decision, identity: InterpreterIdentity) -> BuildReview:
+def review_builds(verdicts: tuple[Verdict, ...], identity: InterpreterIdentity) -> BuildReview:
     """One small read per usable environment; stale ones are ``policy``'s and skipped."""
     current = fingerprint(identity)
     drifted: list[tuple[CachedEnv, str]] = []
     unrecorded: list[CachedEnv] = []
-    for verdict in decision.verdicts:
+    for verdict in verdicts:
         env = verdict.env
         if verdict.stale or env.target is None or env.config is None:
             continue

@@ -1,24 +1,16 @@
 """The cached tool environments uv would consider for an interpreter: its bucket in uv's cache.
 
 uv keeps a tool environment at ``<cache>/environments-vN/<interpreter hash>/<resolution hash>``,
-a symlink to ``archive-v0/<id>`` on Unix. The interpreter hash is recomputed here from the
-interpreter's path (``cache_key``); the resolution hash cannot be, so every entry in the
-bucket is read: each was built by "the interpreter at this path".
+a symlink to ``archive-v0/<id>`` on Unix. The interpreter hash is recomputed from the
+interpreter's path (``uv.cache_key.bucket_dir``); the resolution hash cannot be, so every entry
+in the bucket is read: each was built by "the interpreter at this path".
 """
 
 from __future__ import annotations
 
 import os
 
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.record import Record
-from uvshim.uv.cache_key import cache_digest
-from uvshim.versions import Version
-
-_V0_6 = Version("0.6.0")
-_V0_7_14 = Version("0.7.14")
-_V0_7_19 = Version("0.7.19")
-_V0_8 = Version("0.8.0")
 
 
 class CachedEnv(Record):
@@ -27,33 +19,6 @@ class CachedEnv(Record):
     entry: str  # the link uv looks up
     target: str | None  # the archive it points to, None when the link dangles or loops
     config: dict[str, str] | None  # its pyvenv.cfg, None when missing or unreadable
-
-
-def environments_bucket(uv_version: Version) -> str:
-    """``environments-v1`` up to 0.5.x, ``environments-v2`` from 0.6.0 (#11269)."""
-    return "environments-v1" if uv_version < _V0_6 else "environments-v2"
-
-
-def hashed_paths(identity: InterpreterIdentity, uv_version: Version) -> list[str]:
-    """The path(s) uv feeds ``cache_digest`` for the interpreter's bucket.
-
-    ``crates/uv/src/commands/project/environment.rs``: the discovered ``sys_executable`` up to
-    0.7.13; its canonical path from 0.7.14 (#13954); (canonical executable, canonical prefix)
-    in 0.7.19-0.7.22 (#14403); the canonical path again from 0.8.0 (#14447), unchanged up to
-    0.13.9 by experiment.
-    """
-    executable = identity.sys_executable
-    if uv_version < _V0_7_14:
-        return [executable]
-    canonical = os.path.realpath(executable)
-    if _V0_7_19 <= uv_version < _V0_8:
-        return [canonical, os.path.realpath(identity.prefix)]
-    return [canonical]
-
-
-def bucket_dir(cache_dir: str, identity: InterpreterIdentity, uv_version: Version) -> str:
-    digest = cache_digest(hashed_paths(identity, uv_version))
-    return os.path.join(cache_dir, environments_bucket(uv_version), digest)
 
 
 def scan_bucket(bucket: str) -> list[CachedEnv]:

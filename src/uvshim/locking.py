@@ -104,7 +104,11 @@ def lock_or_done(bucket: str, timeout: float, done: Callable[[], bool]) -> int |
     os.close(fd)
     if done():
         return None
-    raise LockTimeoutError(f"timed out after {timeout:g}s waiting for the lock in {bucket}")
+    raise LockTimeoutError(timeout_message(timeout, bucket))
+
+
+def timeout_message(timeout: float, bucket: str) -> str:
+    return f"timed out after {timeout:g}s waiting for the lock in {bucket}"
 
 
 def _wait_exclusive(fd: int, deadline: float, done: Callable[[], bool]) -> bool:

@@ -1,5 +1,9 @@
 """Pure decisions: is a cached environment usable with this interpreter, and what to do.
 
+``judge`` gives each environment of the bucket a verdict; ``decide`` turns the verdicts and the
+build review into one ``Decision`` (action, reason, links dropped, flags, the exact lines to
+print), used as is by the shim, by ``explain`` and, for the links, by ``doctor --fix``.
+
 Stale means uv would load the environment but the tool cannot run in it: another
 implementation, another major.minor, another ABI (the environment lacks the interpreter's
 site-packages folder, e.g. ``lib/python3.13t``), or a ``home`` that no longer exists. A
@@ -11,25 +15,33 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.identity import InterpreterIdentity
+from uvshim import messages
 from uvshim.environments import NOT_UTF8, CachedEnv
 from uvshim.record import Record
+from uvshim.uv.releases import no_cache_works
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from uvshim.builds import BuildReview
+    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.drop import DropOutcome
+    from uvshim.versions import Version
+
+# Actions, as ``explain --json`` reports them in ``decision.action``.
+DISABLED = "disabled"  # UVSHIM_DISABLE: nothing checked
+UNCHANGED = "unchanged"  # checked (or could not check): uv runs with the user's arguments
+DROP_STALE = "drop-stale"  # stale links dropped, uv builds fresh environments
+FALLBACK = "fallback-flags"  # links that should go cannot be dropped: flags added instead
+WARN_BUILD = "warn-build-change"  # built on another build: one warning, run as is
+REBUILD_BUILD = "rebuild-build-change"  # built on another build: links dropped
 
 
 class Verdict(Record):
     env: CachedEnv
     stale: bool
     reason: str
-
-
-class Decision(Record):
-    """What the shim will do, with every reason, so ``explain`` only has to print it."""
-
-    verdicts: tuple[Verdict, ...]
-
-    @property
-    def stale(self) -> tuple[CachedEnv, ...]:
-        return tuple(v.env for v in self.verdicts if v.stale)
 
 
 def judge(env: CachedEnv, identity: InterpreterIdentity) -> Verdict:
@@ -100,8 +112,8 @@ def _describe_cfg(config: dict[str, str]) -> str:
     return f"{implementation} {config.get('version_info') or '(no version)'}"
 
 
-def decide(envs: list[CachedEnv], identity: InterpreterIdentity) -> Decision:
-    return Decision(tuple(judge(env, identity) for env in envs))
+def judge_all(envs: list[CachedEnv], identity: InterpreterIdentity) -> tuple[Verdict, ...]:
+    return tuple(judge(env, identity) for env in envs)
 
 
 # What the shim does when an environment was built on another build of the same version
@@ -125,3 +137,65 @@ def build_change_action(value: str | None) -> tuple[str, str | None]:
     return DEFAULT_BUILD_CHANGE_ACTION, (
         f"UVSHIM_ON_BUILD_CHANGE={value!r} is not one of {', '.join(BUILD_CHANGE_ACTIONS)}; "
         f"using {DEFAULT_BUILD_CHANGE_ACTION}")
+
+
+class Decision(Record):
+    """What the shim does, with its reason and the exact ``uvshim:`` lines it prints."""
+
+    action: str
+    reason: str
+    drop: tuple[str, ...]  # the entries whose links were (or, for explain, would be) dropped
+    flags: tuple[str, ...]  # added to uv's arguments
+    messages: tuple[str, ...]
+
+
+class Circumstances(Record):
+    """What a decision depends on besides the verdicts."""
+
+    tool: str | None  # named in the lines
+    quiet: bool  # uv's -q: the lines that only report success are not printed
+    uv_version: Version
+    on_build_change: str | None  # UVSHIM_ON_BUILD_CHANGE
+    notes: tuple[str, ...]  # lines to print whatever the decision (a bad setting)
+
+
+def decide(verdicts: tuple[Verdict, ...], review: BuildReview | None, given: Circumstances,
+           drop: Callable[[Mapping[str, str]], DropOutcome]) -> Decision:
+    """The decision for one bucket. ``drop`` drops the links it is given (the shim) or says
+    what dropping them would do (``explain``); the decision is built from its outcome."""
+    stale = [v for v in verdicts if v.stale and v.env.target is not None]
+    if stale:
+        judged = {v.env.entry: v.env.target for v in stale if v.env.target is not None}
+        return _after_drop(DROP_STALE, stale[0].reason, drop(judged), given, given.notes)
+    if review is None or not review.drifted:
+        why = "no cached environment is stale" if verdicts else \
+            "no cached environment yet: uv builds one"
+        return Decision(UNCHANGED, why, (), (), given.notes)
+    return _on_build_change(review, given, drop)
+
+
+def _on_build_change(review: BuildReview, given: Circumstances,
+                     drop: Callable[[Mapping[str, str]], DropOutcome]) -> Decision:
+    action, problem = build_change_action(given.on_build_change)
+    notes = given.notes + ((messages.warning(problem),) if problem else ())
+    reason = review.drifted[0][1]
+    if action == "warn":
+        said = () if given.quiet else (messages.build_changed(messages.subject(given.tool),
+                                                              reason),)
+        return Decision(WARN_BUILD, reason, (), (), notes + said)
+    judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
+    return _after_drop(REBUILD_BUILD, reason, drop(judged), given, notes)
+
+
+def _after_drop(action: str, reason: str, outcome: DropOutcome, given: Circumstances,
+                notes: tuple[str, ...]) -> Decision:
+    what = messages.subject(given.tool)
+    if outcome.problem is None and not outcome.dropped:
+        return Decision(UNCHANGED, "another uvshim dropped it and uv has rebuilt it meanwhile",
+                        (), (), notes)
+    if outcome.problem is None:
+        said = () if given.quiet else (messages.dropped(what, reason),)
+        return Decision(action, reason, outcome.dropped, (), notes + said)
+    flags = ("--no-cache",) if no_cache_works(given.uv_version) else ()
+    said = (messages.cannot_drop(what, reason, outcome.problem, flags, given.uv_version),)
+    return Decision(FALLBACK if flags else UNCHANGED, reason, (), flags, notes + said)

@@ -1,44 +1,48 @@
-"""Everything the shim works out before deciding, as one record (``explain`` prints it)."""
+"""Everything the check finds before it decides: uv's cache, the interpreter, the verdicts.
+
+One record (``Survey``), made the same way for the shim and for ``explain``, which prints it.
+"""
 
 from __future__ import annotations
 
 from uvshim.discovery.identity_cache import identify
 from uvshim.discovery.search import InterpreterChoice, choose_interpreter
-from uvshim.environments import bucket_dir, scan_bucket
+from uvshim.environments import scan_bucket
 from uvshim.errors import UndecidableError
-from uvshim.policy import Decision, decide
+from uvshim.policy import Verdict, judge_all
 from uvshim.record import Record
-from uvshim.uv.argv import UvxInvocation
 from uvshim.uv.binary import uv_cache_dir
+from uvshim.uv.cache_key import bucket_dir
+from uvshim.uv.releases import OLDEST_KNOWN
 from uvshim.uv.settings import load_uv_config
-from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import os
     from collections.abc import Mapping
 
-OLDEST_KNOWN_UV = Version("0.5.0")
+    from uvshim.uv.argv import UvxInvocation
+    from uvshim.versions import Version
 
 
-class Plan(Record):
+class Survey(Record):
     uv_version: Version
     cache_dir: str | None
     choice: InterpreterChoice | None
     bucket: str | None
-    decision: Decision | None
+    verdicts: tuple[Verdict, ...] | None  # None when nothing was checked
     note: str  # why nothing was checked, when nothing was
 
 
-def make_plan(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
-              cwd: str, state: str | os.PathLike[str]) -> Plan:
-    if uv_version < OLDEST_KNOWN_UV:
-        raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN_UV}, the oldest "
+def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
+           cwd: str, state: str | os.PathLike[str]) -> Survey:
+    if uv_version < OLDEST_KNOWN:
+        raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN}, the oldest "
                                "release uvshim knows")
     config = load_uv_config(inv.config_file, inv.no_config, environ)
     cache_dir = uv_cache_dir(inv.cache_dir, inv.no_cache, config.cache_dir, environ, cwd)
     if cache_dir is None:
-        return Plan(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
+        return Survey(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
     choice = choose_interpreter(
         python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
         preference_flag=inv.python_preference, config_preference=config.python_preference,
@@ -46,9 +50,8 @@ def make_plan(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str
         identify=lambda path: identify(path, state),
     )
     if choice is None:
-        return Plan(uv_version, cache_dir, None, None, None,
-                    "uv finds no interpreter here, so nothing cached can be reused")
+        return Survey(uv_version, cache_dir, None, None, None,
+                      "uv finds no interpreter here, so nothing cached can be reused")
     bucket = bucket_dir(cache_dir, choice.identity, uv_version)
-    decision = decide(scan_bucket(bucket), choice.identity)
-    return Plan(uv_version, cache_dir, choice, bucket, decision, "")
-
+    verdicts = judge_all(scan_bucket(bucket), choice.identity)
+    return Survey(uv_version, cache_dir, choice, bucket, verdicts, "")

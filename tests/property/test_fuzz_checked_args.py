@@ -12,10 +12,11 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from strategies import UvxArgv, option_like, uvx_argvs
 
+from uvshim import check as checking
 from uvshim import run, survey
 from uvshim.discovery.identity import InterpreterIdentity
-from uvshim.drop import RepairResult
-from uvshim.environments import bucket_dir
+from uvshim.drop import DropOutcome
+from uvshim.uv.cache_key import bucket_dir
 from uvshim.versions import Version
 
 settings.register_profile("fuzz", max_examples=200, deadline=None,
@@ -95,8 +96,8 @@ def test_a_fallback_flag_never_touches_the_tool_arguments(
     cache = tmp_path / "cache"
     stale_bucket(cache)
     monkeypatch.setattr(survey, "identify", lambda _path, _state: PY312)
-    monkeypatch.setattr(run, "drop_stale", lambda *_args: RepairResult(
-        (), ("--no-cache",), "cannot remove a stale entry: Read-only file system"))
+    monkeypatch.setattr(checking, "drop_for_rebuild", lambda *_args: DropOutcome(
+        (), "cannot remove a link: Read-only file system"))
     bindir = tmp_path / "bin"
     bindir.mkdir(exist_ok=True)
     (bindir / "python").touch(mode=0o755)

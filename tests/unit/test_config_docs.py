@@ -59,6 +59,6 @@ def test_help_and_readme_give_the_same_defaults(capsys: pytest.CaptureFixture[st
 
 
 def test_default_lock_timeout_is_the_documented_one() -> None:
-    from uvshim.run import DEFAULT_LOCK_TIMEOUT_S  # noqa: PLC0415
+    from uvshim.check import DEFAULT_LOCK_TIMEOUT_S  # noqa: PLC0415
 
     assert readme_defaults()["UVSHIM_LOCK_TIMEOUT"] == f"{DEFAULT_LOCK_TIMEOUT_S:g}"

@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import pytest
 
-from uvshim import run
+from uvshim import check, run
 from uvshim.builds import (
     RECORD_NAME,
     BuildFingerprint,
@@ -22,9 +22,9 @@ from uvshim.builds import (
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
 from uvshim.environments import scan_bucket
-from uvshim.policy import build_change_action, decide
+from uvshim.policy import build_change_action, judge_all
 from uvshim.record import replace
-from uvshim.survey import Plan
+from uvshim.survey import Survey
 from uvshim.versions import Version
 
 OLD_BUILD = BuildFingerprint("CPython", "3.12.1", "main, Jan 1 2024", "GCC 12", None, None)
@@ -123,7 +123,7 @@ def test_review_finds_drifted_and_unrecorded_and_skips_stale(tmp_path: Path) -> 
     write_record(os.path.realpath(bucket / "drifted"), OLD_BUILD)
     identity = identity_at(tmp_path, build="main, Feb 2 2024")
     write_record(os.path.realpath(bucket / "same"), fingerprint(identity))
-    review = review_builds(decide(envs, identity), identity)
+    review = review_builds(judge_all(envs, identity), identity)
     assert [Path(env.entry).name for env, _ in review.drifted] == ["drifted"]
     assert [Path(env.entry).name for env in review.unrecorded] == ["fresh"]
 
@@ -156,15 +156,15 @@ def drifted_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     choice = InterpreterChoice(executable=identity.sys_executable, identity=identity,
                                source="first python on PATH", managed_install=None)
 
-    def plan(*_args: object, **_kwargs: object) -> Plan:
-        decision = decide(scan_bucket(str(bucket)), identity)
-        return Plan(Version("0.13.9"), str(tmp_path / "cache"), choice, str(bucket), decision,
-                    "")
+    def found(*_args: object, **_kwargs: object) -> Survey:
+        verdicts = judge_all(scan_bucket(str(bucket)), identity)
+        return Survey(Version("0.13.9"), str(tmp_path / "cache"), choice, str(bucket), verdicts,
+                      "")
 
     def fake_exec(argv: list[str]) -> NoReturn:
         raise ExecCalledError(list(argv))
 
-    monkeypatch.setattr(run, "make_plan", plan)
+    monkeypatch.setattr(check, "survey", found)
     monkeypatch.setattr(run, "exec_uv", fake_exec)
     monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return bucket

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from uvshim.commands import explain, shim_preview
+from uvshim import check, policy
+from uvshim.commands import explain
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
-from uvshim.policy import decide
-from uvshim.survey import Plan
+from uvshim.policy import judge_all
+from uvshim.survey import Survey
 from uvshim.versions import Version
 
 
@@ -45,7 +46,7 @@ def test_our_options_come_first_and_the_rest_is_uvx(
 
 @pytest.fixture
 def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A real uv file, a bucket with one stale (3.11) entry, and make_plan pointed at it."""
+    """A real uv file, a bucket with one stale (3.11) entry, and the survey pointed at it."""
     uv = tmp_path / "uv"
     uv.write_text("#!/bin/sh\n")
     uv.chmod(0o755)
@@ -60,14 +61,14 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     choice = InterpreterChoice(executable=identity.sys_executable, identity=identity,
                                source="python on PATH", managed_install=None)
 
-    def plan(_inv: object, version: Version, *_args: object) -> Plan:
+    def found(_inv: object, version: Version, *_args: object) -> Survey:
         from uvshim.environments import scan_bucket  # noqa: PLC0415
 
-        return Plan(version, str(tmp_path / "cache"), choice, str(bucket),
-                    decide(scan_bucket(str(bucket)), identity), "")
+        return Survey(version, str(tmp_path / "cache"), choice, str(bucket),
+                      judge_all(scan_bucket(str(bucket)), identity), "")
 
-    monkeypatch.setattr(shim_preview, "make_plan", plan)
-    monkeypatch.setattr(shim_preview, "uv_version", lambda _uv, _state: Version("0.13.9"))
+    monkeypatch.setattr(check, "survey", found)
+    monkeypatch.setattr(explain, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return tmp_path
 
 
@@ -78,11 +79,11 @@ def environ(root: Path, **extra: str) -> dict[str, str]:
 
 def test_a_stale_environment_is_predicted_dropped_and_nothing_changes(world: Path) -> None:
     entry = world / "cache" / "environments-v2" / "abc" / "f4441dc0d740902a"
-    seen = shim_preview.preview(["--offline", "ruff"], environ(world), str(world))
-    assert seen.action == shim_preview.DROP_STALE
-    assert seen.drop == (str(entry),)
+    seen = explain.preview(["--offline", "ruff"], environ(world), str(world))
+    assert seen.decision.action == policy.DROP_STALE
+    assert seen.decision.drop == (str(entry),)
     assert seen.argv == [str(world / "uv"), "tool", "uvx", "--offline", "ruff"]
-    assert seen.messages == ("the cached environment for ruff built for CPython 3.11.7, "
+    assert seen.decision.messages == ("the cached environment for ruff built for CPython 3.11.7, "
                              "interpreter is now CPython 3.12.1; dropped it so uv builds a "
                              "fresh one",)
     assert entry.is_symlink()
@@ -94,24 +95,24 @@ def test_a_read_only_bucket_is_predicted_to_add_no_cache(
     bucket = str(world / "cache" / "environments-v2" / "abc")
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda path, mode: path != bucket and real_access(path, mode))
-    seen = shim_preview.preview(["ruff"], environ(world), str(world))
-    assert seen.action == shim_preview.FALLBACK
+    seen = explain.preview(["ruff"], environ(world), str(world))
+    assert seen.decision.action == policy.FALLBACK
     assert seen.argv == [str(world / "uv"), "tool", "uvx", "--no-cache", "ruff"]
-    assert seen.messages[0].endswith("running uv with --no-cache")
+    assert seen.decision.messages[0].endswith("running uv with --no-cache")
 
 
 def test_disabled_and_help_are_passed_through(world: Path) -> None:
-    disabled = shim_preview.preview(["ruff"], environ(world, UVSHIM_DISABLE="1"), str(world))
-    assert (disabled.action, disabled.plan) == (shim_preview.DISABLED, None)
-    helped = shim_preview.preview(["--help"], environ(world), str(world))
-    assert (helped.action, helped.argv[3:]) == (shim_preview.UNCHANGED, ["--help"])
+    disabled = explain.preview(["ruff"], environ(world, UVSHIM_DISABLE="1"), str(world))
+    assert (disabled.decision.action, disabled.survey) == (policy.DISABLED, None)
+    helped = explain.preview(["--help"], environ(world), str(world))
+    assert (helped.decision.action, helped.argv[3:]) == (policy.UNCHANGED, ["--help"])
 
 
 def test_an_undecidable_call_is_predicted_to_run_unchanged(world: Path) -> None:
-    seen = shim_preview.preview(["--frobnicate", "ruff"], environ(world), str(world))
-    assert seen.action == shim_preview.UNCHANGED
-    assert seen.messages[0].startswith("warning: ")
-    assert seen.messages[0].endswith("; running uv unchanged")
+    seen = explain.preview(["--frobnicate", "ruff"], environ(world), str(world))
+    assert seen.decision.action == policy.UNCHANGED
+    assert seen.decision.messages[0].startswith("warning: ")
+    assert seen.decision.messages[0].endswith("; running uv unchanged")
 
 
 def test_json_report_has_the_documented_keys(world: Path) -> None:

@@ -18,8 +18,8 @@ import pytest
 from uvshim import drop, locking, run
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.identity_cache import identify
-from uvshim.drop import drop_stale
-from uvshim.environments import read_entry
+from uvshim.drop import DropOutcome, drop_for_rebuild
+from uvshim.environments import CachedEnv, read_entry
 from uvshim.locking import (
     LOCK_NAME,
     LockTimeoutError,
@@ -28,7 +28,7 @@ from uvshim.locking import (
     try_lock,
     wait_while_rebuilding,
 )
-from uvshim.policy import judge
+from uvshim.policy import Circumstances, Decision, Verdict, decide, judge
 from uvshim.uv.binary import find_real_uv
 from uvshim.versions import Version
 
@@ -52,6 +52,19 @@ def make_entry(cache: Path, cfg: bytes | None, purelib: str = "lib/python3.11/si
     bucket.mkdir(parents=True, exist_ok=True)
     (bucket / name).symlink_to(archive)
     return bucket / name
+
+
+def judged(entry: Path) -> dict[str, str]:
+    """The entry, with the environment it links to as the check judged it."""
+    return {str(entry): os.path.realpath(entry)}
+
+
+def decision_after(outcome: DropOutcome) -> Decision:
+    """What the shim decides for a stale environment when the drop ended with ``outcome``."""
+    stale = Verdict(CachedEnv("/c/e", "/c/a", {}), stale=True, reason="is stale")
+    given = Circumstances(tool="ruff", quiet=False, uv_version=UV, on_build_change=None,
+                          notes=())
+    return decide((stale,), None, given, lambda _judged: outcome)
 
 
 @pytest.fixture
@@ -123,7 +136,7 @@ def test_drop_removes_the_link_never_what_it_points_to(tmp_path: Path,
     target.rename(outside)
     entry.unlink()
     entry.symlink_to(outside)  # a link leading out of the cache
-    result = drop_stale(str(entry.parent), (str(entry),), PY312, UV, SAFETY_S)
+    result = drop_for_rebuild(str(entry.parent), judged(entry), SAFETY_S)
     assert result.dropped == (str(entry),)
     assert not os.path.lexists(entry)
     assert (outside / "pyvenv.cfg").read_text() == CFG_311
@@ -134,9 +147,9 @@ def test_a_planted_lock_link_is_not_followed(tmp_path: Path, no_watcher: list[in
     entry = make_entry(tmp_path / "cache", CFG_311.encode())
     victim = tmp_path / "victim"
     (entry.parent / LOCK_NAME).symlink_to(victim)
-    result = drop_stale(str(entry.parent), (str(entry),), PY312, UV, SAFETY_S)
+    result = drop_for_rebuild(str(entry.parent), judged(entry), SAFETY_S)
     assert result.dropped == ()
-    assert result.fallback_flags == ("--no-cache",)
+    assert decision_after(result).flags == ("--no-cache",)
     assert result.problem is not None
     assert result.problem.startswith("cannot lock")
     assert not victim.exists()
@@ -156,10 +169,10 @@ def test_a_cache_that_cannot_be_changed_falls_back_to_no_cache(
         raise OSError(code, os.strerror(code))
 
     monkeypatch.setattr(os, call, refuse)
-    result = drop_stale(str(entry.parent), (str(entry),), PY312, UV, SAFETY_S)
+    result = drop_for_rebuild(str(entry.parent), judged(entry), SAFETY_S)
     monkeypatch.undo()
     assert result.dropped == ()
-    assert result.fallback_flags == ("--no-cache",)
+    assert decision_after(result).flags == ("--no-cache",)
     assert os.strerror(code) in (result.problem or "")
     assert os.path.islink(entry)
 
@@ -171,8 +184,8 @@ class _FullFs:
 def test_a_full_cache_is_not_touched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     entry = make_entry(tmp_path / "cache", CFG_311.encode())
     monkeypatch.setattr(os, "statvfs", lambda _path: _FullFs())
-    result = drop_stale(str(entry.parent), (str(entry),), PY312, UV, SAFETY_S)
-    assert result.fallback_flags == ("--no-cache",)
+    result = drop_for_rebuild(str(entry.parent), judged(entry), SAFETY_S)
+    assert decision_after(result).flags == ("--no-cache",)
     assert "file system is full (12 KiB" in (result.problem or "")
     assert os.path.islink(entry)
     assert not (entry.parent / LOCK_NAME).exists()

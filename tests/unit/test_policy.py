@@ -6,7 +6,7 @@ import pytest
 
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.environments import read_entry, scan_bucket
-from uvshim.policy import decide, judge
+from uvshim.policy import judge, judge_all
 from uvshim.record import replace
 
 PY312 = InterpreterIdentity(
@@ -65,16 +65,16 @@ def test_unloadable_entries_are_left_to_uv(tmp_path: Path) -> None:
     assert sorted(Path(e.entry).name for e in envs) == ["dangling", "loop", "nocfg"]
     # A dangling or looping link is uv's to rebuild; without pyvenv.cfg nothing can start in
     # the environment and uv does not rebuild it, so that one is stale.
-    assert [Path(e.entry).name for e in decide(envs, PY312).stale] == ["nocfg"]
+    assert [Path(v.env.entry).name for v in judge_all(envs, PY312) if v.stale] == ["nocfg"]
 
 
-def test_decide_lists_every_stale_entry(tmp_path: Path) -> None:
+def test_every_stale_entry_is_judged_stale(tmp_path: Path) -> None:
     bucket = tmp_path / "bucket"
     make_env(bucket, "a", cfg_for(tmp_path, "CPython", "3.11.7"), "lib/python3.11/site-packages")
     make_env(bucket, "b", cfg_for(tmp_path, "CPython", "3.12.1"), "lib/python3.12/site-packages")
     make_env(bucket, "c", cfg_for(tmp_path, "CPython", "3.10.1"), "lib/python3.10/site-packages")
-    stale = decide(scan_bucket(str(bucket)), PY312).stale
-    assert [Path(e.entry).name for e in stale] == ["a", "c"]
+    verdicts = judge_all(scan_bucket(str(bucket)), PY312)
+    assert [Path(v.env.entry).name for v in verdicts if v.stale] == ["a", "c"]
 
 
 def test_identity_without_purelib_skips_the_abi_check(tmp_path: Path) -> None:

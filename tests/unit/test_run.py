@@ -7,14 +7,14 @@ from typing import NoReturn
 
 import pytest
 
-from uvshim import run
+from uvshim import check, run
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
-from uvshim.drop import RepairResult
+from uvshim.drop import DropOutcome
 from uvshim.environments import CachedEnv
 from uvshim.errors import UndecidableError
-from uvshim.policy import Decision, Verdict
-from uvshim.survey import Plan
+from uvshim.policy import Verdict
+from uvshim.survey import Survey
 from uvshim.versions import Version
 
 IDENTITY = InterpreterIdentity(
@@ -58,11 +58,11 @@ def exec_argv(mode: str, args: list[str], env: dict[str, str]) -> list[str]:
     return raised.value.argv
 
 
-def stale_plan() -> Plan:
+def stale_survey() -> Survey:
     choice = InterpreterChoice(executable="/p/bin/python", identity=IDENTITY,
                                source="first python on PATH (/p/bin)", managed_install=None)
-    decision = Decision((Verdict(STALE, stale=True, reason=REASON),))
-    return Plan(Version("0.13.9"), "/c", choice, "/c/environments-v2/h", decision, "")
+    verdicts = (Verdict(STALE, stale=True, reason=REASON),)
+    return Survey(Version("0.13.9"), "/c", choice, "/c/environments-v2/h", verdicts, "")
 
 
 def test_disabled_is_a_pure_pass_through(uv: str, tmp_path: Path,
@@ -96,13 +96,13 @@ def test_unknown_option_runs_uv_unchanged_after_one_warning(
 @pytest.mark.parametrize("args", [["--help"], ["--version"], ["-h"], []])
 def test_help_and_version_are_not_checked(uv: str, tmp_path: Path, args: list[str],
                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "make_plan", None)  # would fail if called
+    monkeypatch.setattr(check, "survey", None)  # would fail if called
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
 
 
 def test_uv_commands_other_than_tool_run_are_untouched(uv: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "make_plan", None)
+    monkeypatch.setattr(check, "survey", None)
     args = ["pip", "install", "--python", "3.12", "ruff"]
     assert exec_argv("uv", args, environ(uv, tmp_path)) == [uv, *args]
 
@@ -110,10 +110,10 @@ def test_uv_commands_other_than_tool_run_are_untouched(uv: str, tmp_path: Path,
 def test_internal_errors_fail_open_and_strict_mode_raises(
         uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    def broken(*_args: object, **_kwargs: object) -> Plan:
+    def broken(*_args: object, **_kwargs: object) -> Survey:
         raise KeyError("boom")
 
-    monkeypatch.setattr(run, "make_plan", broken)
+    monkeypatch.setattr(check, "survey", broken)
     args = ["ruff", "check"]
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
     assert "internal error (KeyError" in capsys.readouterr().err
@@ -123,10 +123,10 @@ def test_internal_errors_fail_open_and_strict_mode_raises(
 
 def test_undecidable_is_one_warning(uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    def undecidable(*_args: object, **_kwargs: object) -> Plan:
+    def undecidable(*_args: object, **_kwargs: object) -> Survey:
         raise UndecidableError("request 'pypy@3.10' is not modelled")
 
-    monkeypatch.setattr(run, "make_plan", undecidable)
+    monkeypatch.setattr(check, "survey", undecidable)
     assert exec_argv("uvx", ["ruff"], environ(uv, tmp_path)) == [uv, "tool", "uvx", "ruff"]
     assert capsys.readouterr().err == (
         "uvshim: warning: request 'pypy@3.10' is not modelled; running uv unchanged\n")
@@ -150,12 +150,12 @@ def test_stale_env_is_dropped_and_said_once(
         capsys: pytest.CaptureFixture[str], quiet: list[str], expect_line: bool) -> None:
     dropped: list[tuple[str, ...]] = []
 
-    def fake_drop(_bucket: str, entries: tuple[str, ...], *_args: object) -> RepairResult:
-        dropped.append(entries)
-        return RepairResult(entries, (), None)
+    def fake_drop(_bucket: str, judged: dict[str, str], _timeout: float) -> DropOutcome:
+        dropped.append(tuple(judged))
+        return DropOutcome(tuple(judged), None)
 
-    monkeypatch.setattr(run, "make_plan", lambda *_a, **_k: stale_plan())
-    monkeypatch.setattr(run, "drop_stale", fake_drop)
+    monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
+    monkeypatch.setattr(check, "drop_for_rebuild", fake_drop)
     args = [*quiet, "ruff", "--python", "x"]
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
     assert dropped == [(STALE.entry,)]
@@ -170,9 +170,9 @@ def test_when_the_link_cannot_be_dropped_a_flag_is_inserted_before_the_command(
         uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], version: str, flags: list[str]) -> None:
     monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version(version))
-    monkeypatch.setattr(run, "make_plan", lambda *_a, **_k: stale_plan())
-    monkeypatch.setattr(run, "drop_stale", lambda *_a: RepairResult(
-        (), tuple(flags), "cannot remove a stale entry in /c: Read-only file system"))
+    monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
+    monkeypatch.setattr(check, "drop_for_rebuild", lambda *_a: DropOutcome(
+        (), "cannot remove a link in /c: Read-only file system"))
     args = ["--with", "x", "ruff", "--no-cache"]
     got = exec_argv("uvx", args, environ(uv, tmp_path))
     assert got == [uv, "tool", "uvx", "--with", "x", *flags, "ruff", "--no-cache"]

@@ -2,7 +2,9 @@
 
 Prints the real uv, the interpreter uv will use and why, its identity and build, every cached
 environment considered with what it was built for and its verdict, the decision, and the
-exact argv the shim would exec. Changes nothing (``shim_preview``).
+exact argv the shim would exec. It runs the shim's own check (``check.check``) as a dry run,
+so the decision and the lines it shows are the shim's by construction. Changes nothing:
+identities are probed afresh in a scratch state folder, and no link is dropped.
 """
 
 from __future__ import annotations
@@ -12,12 +14,21 @@ import json
 import os
 import shlex
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TextIO
 
-from uvshim.builds import fingerprint, read_record
-from uvshim.commands.shim_preview import Preview, preview
-from uvshim.errors import UvNotFoundError
+from uvshim.builds import BuildReview, fingerprint, read_record
+from uvshim.check import DRY_RUN, check, unchanged
+from uvshim.errors import UvNotFoundError, UvshimError
+from uvshim.messages import cannot_decide
+from uvshim.policy import DISABLED, Decision
+from uvshim.survey import Survey
+from uvshim.uv.argv import ArgvError, parse_uvx, render, with_options
+from uvshim.uv.binary import find_real_uv, uv_version
+from uvshim.uv.settings import is_true
+from uvshim.versions import Version
 
 SCHEMA = 1
 USAGE = "usage: uvshim explain [--json] [--] [UVX ARGS...]"
@@ -76,25 +87,59 @@ def split_args(args: list[str]) -> tuple[bool | None, list[str], str | None]:
     return as_json, [], None
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What the shim would do for one ``uvx`` call, and everything it found on the way."""
+
+    uv: str
+    uv_version: Version | None
+    survey: Survey | None
+    review: BuildReview | None
+    decision: Decision
+    argv: list[str]
+
+
+def preview(args: list[str], environ: Mapping[str, str], cwd: str) -> Preview:
+    """``UvNotFoundError`` when there is no real uv (the shim would exit 127)."""
+    uv = find_real_uv(environ)
+    prefix = [uv, "tool", "uvx"]
+    if is_true(environ.get("UVSHIM_DISABLE")):
+        decision = Decision(DISABLED, "UVSHIM_DISABLE is set", (), (), ())
+        return Preview(uv, None, None, None, decision, [*prefix, *args])
+    with tempfile.TemporaryDirectory(prefix="uvshim-explain-") as scratch:
+        try:
+            version = uv_version(uv, scratch)
+            inv = parse_uvx(args, version)
+            checked = check(inv, version, environ, cwd, scratch, effects=DRY_RUN)
+        except (UvshimError, ArgvError) as exc:
+            decision = unchanged(str(exc), (cannot_decide(exc),))
+            return Preview(uv, None, None, None, decision, [*prefix, *args])
+    flags = checked.decision.flags
+    final = list(render(with_options(inv, flags))) if flags else args
+    return Preview(uv, version, checked.survey, checked.review, checked.decision,
+                   [*prefix, *final])
+
+
 def build_report(seen: Preview) -> dict[str, object]:
     """The ``--json`` document: keys ``schema``, ``uv``, ``interpreter``, ``cache``,
     ``environments``, ``decision``, ``argv``."""
-    plan = seen.plan
+    found, decision = seen.survey, seen.decision
     return {
         "schema": SCHEMA,
         "uv": {"path": seen.uv, "version": str(seen.uv_version) if seen.uv_version else None},
         "interpreter": _interpreter(seen),
-        "cache": {"dir": plan.cache_dir if plan else None, "bucket": plan.bucket if plan else None},
+        "cache": {"dir": found.cache_dir if found else None,
+                  "bucket": found.bucket if found else None},
         "environments": _environments(seen),
-        "decision": {"action": seen.action, "reason": seen.reason, "drop": list(seen.drop),
-                     "flags": list(seen.flags),
-                     "messages": [f"uvshim: {m}" for m in seen.messages]},
+        "decision": {"action": decision.action, "reason": decision.reason,
+                     "drop": list(decision.drop), "flags": list(decision.flags),
+                     "messages": [f"uvshim: {m}" for m in decision.messages]},
         "argv": list(seen.argv),
     }
 
 
 def _interpreter(seen: Preview) -> dict[str, object] | None:
-    choice = seen.plan.choice if seen.plan else None
+    choice = seen.survey.choice if seen.survey else None
     if choice is None:
         return None
     build = fingerprint(choice.identity)
@@ -109,12 +154,12 @@ def _interpreter(seen: Preview) -> dict[str, object] | None:
 
 
 def _environments(seen: Preview) -> list[dict[str, object]]:
-    decision = seen.plan.decision if seen.plan else None
-    if decision is None:
+    verdicts = seen.survey.verdicts if seen.survey else None
+    if verdicts is None:
         return []
     drifted = {env.entry: why for env, why in seen.review.drifted} if seen.review else {}
     rows: list[dict[str, object]] = []
-    for verdict in decision.verdicts:
+    for verdict in verdicts:
         env = verdict.env
         record = read_record(env.target) if env.target else None
         status, reason = _verdict(verdict.stale, env.config is None, drifted.get(env.entry),

@@ -22,7 +22,8 @@ What clap does, measured with every release in ``tests/_support/uv_binaries.MATR
 from __future__ import annotations
 
 from uvshim.record import Record, replace
-from uvshim.uv.options import OLDEST_KNOWN, Action, Level, OptionLookup, UvOption, options_for
+from uvshim.uv.options import Action, Level, OptionLookup, UvOption, options_for
+from uvshim.uv.releases import OLDEST_KNOWN
 from uvshim.versions import Version
 
 TYPE_CHECKING = False

@@ -3,14 +3,26 @@
 uv names the folder of a tool environment's interpreter ``hex(seahash(stream).to_le_bytes())``
 where ``stream`` is what Rust's ``impl Hash for Path`` feeds the hasher (uv-cache-key's
 ``cache_digest``; SeaHasher from seahash 4.1.0). Checked against real caches of uv 0.5.0 to
-0.13.9. Which path uv hashes depends on its version: see ``interpreter_bucket_inputs``.
+0.13.9. Which path uv hashes depends on its version: see ``hashed_paths``.
 """
 
 from __future__ import annotations
 
+import os
+
+from uvshim.uv.releases import (
+    ENVIRONMENTS_V2,
+    KEY_IS_CANONICAL_PATH,
+    KEY_WITH_PREFIX,
+    KEY_WITHOUT_PREFIX,
+)
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.versions import Version
 
 _MASK = (1 << 64) - 1
 _SEEDS = (0x16F11FE89B0D677C, 0xB480A793D8E6C86C, 0x6FE2E5AAF078EBC9, 0x14F994A4C5259381)
@@ -59,3 +71,28 @@ def cache_digest(paths: Sequence[str]) -> str:
     """``cache_digest`` of one path, or of a tuple of paths (hashed in order, no separator)."""
     stream = b"".join(path_hash_stream(path) for path in paths)
     return seahash(stream).to_bytes(8, "little").hex()
+
+
+def environments_bucket(uv_version: Version) -> str:
+    """``environments-v1`` up to 0.5.x, ``environments-v2`` from 0.6.0."""
+    return "environments-v2" if uv_version >= ENVIRONMENTS_V2 else "environments-v1"
+
+
+def hashed_paths(identity: InterpreterIdentity, uv_version: Version) -> list[str]:
+    """The path(s) uv feeds ``cache_digest`` for the interpreter's bucket.
+
+    ``crates/uv/src/commands/project/environment.rs``: the discovered ``sys_executable``, or its
+    canonical path, or that and the canonical prefix, by release (``releases``).
+    """
+    executable = identity.sys_executable
+    if uv_version < KEY_IS_CANONICAL_PATH:
+        return [executable]
+    canonical = os.path.realpath(executable)
+    if KEY_WITH_PREFIX <= uv_version < KEY_WITHOUT_PREFIX:
+        return [canonical, os.path.realpath(identity.prefix)]
+    return [canonical]
+
+
+def bucket_dir(cache_dir: str, identity: InterpreterIdentity, uv_version: Version) -> str:
+    digest = cache_digest(hashed_paths(identity, uv_version))
+    return os.path.join(cache_dir, environments_bucket(uv_version), digest)

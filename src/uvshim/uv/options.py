@@ -26,6 +26,7 @@ compares the table with the help of each release in the matrix.
 from __future__ import annotations
 
 from uvshim.record import Record
+from uvshim.uv.releases import NEWEST_KNOWN
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -39,8 +40,6 @@ else:
     LevelName = ActionName = str
 
 __all__ = [
-    "NEWEST_KNOWN",
-    "OLDEST_KNOWN",
     "OPTIONS",
     "Action",
     "Level",
@@ -49,10 +48,6 @@ __all__ = [
     "options_for",
 ]
 
-# The releases the table was measured on. Older ones are not described at all; newer ones are
-# assumed to accept what 0.13.9 accepts (an option they added is reported as unknown).
-OLDEST_KNOWN = Version("0.5.0")
-NEWEST_KNOWN = Version("0.13.9")
 
 
 class Level:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from uvshim.commands.doctor.checks import Finding
 from uvshim.commands.doctor.tools import repair_commands
-from uvshim.drop import drop_entries
+from uvshim.drop import drop_links
 
 LOCK_TIMEOUT_S = 30.0
 UV_TOOL_TIMEOUT_S = 600
@@ -40,7 +40,7 @@ def _drop_link(finding: Finding) -> Fix:
     if finding.target is None:
         return Fix(finding, ok=False, did="nothing to drop")
     bucket = os.path.dirname(finding.path)
-    result = drop_entries(bucket, {finding.path: finding.target}, LOCK_TIMEOUT_S)
+    result = drop_links(bucket, {finding.path: finding.target}, LOCK_TIMEOUT_S, hold=False)
     if result.problem is not None:
         return Fix(finding, ok=False, did=f"could not drop the link: {result.problem}")
     if not result.dropped:

@@ -1,0 +1,34 @@
+"""What changed in which uv release, for the behaviour uvshim models: one name per change.
+
+Each constant is the first release with the change; the comment says what changed and where
+the evidence is (uv's pull request, ``../shared/design/uv-facts.md`` and the integration test
+that proves it with real binaries). Code compares with these names, never with a number, so a
+change that uv makes again or reverts is edited here once.
+"""
+
+from __future__ import annotations
+
+from uvshim.versions import Version
+
+# The range the option table and every rule below were measured on. Older releases are not
+# modelled at all (the shim says so and runs uv unchanged); newer ones get the newest one's
+# treatment (an option they added is reported as unknown).
+OLDEST_KNOWN = Version("0.5.0")
+NEWEST_KNOWN = Version("0.13.9")
+
+# Cached tool environments moved from ``environments-v1`` to ``environments-v2`` (#11269).
+ENVIRONMENTS_V2 = Version("0.6.0")
+# The bucket's hash is of the interpreter's canonical path instead of ``sys_executable`` (#13954).
+KEY_IS_CANONICAL_PATH = Version("0.7.14")
+# For 0.7.19-0.7.22 the hash was of (canonical executable, canonical prefix) (#14403) ...
+KEY_WITH_PREFIX = Version("0.7.19")
+# ... and from 0.8.0 of the canonical executable alone again (#14447), unchanged to 0.13.9.
+KEY_WITHOUT_PREFIX = Version("0.8.0")
+# ``--no-cache`` dropped its temporary cache before spawning the tool ("Failed to spawn") in
+# this release only; fixed in 0.8.20 (#15990). tests/integration/test_stale_env.py.
+NO_CACHE_CANNOT_RUN_TOOLS = Version("0.8.19")
+
+
+def no_cache_works(uv_version: Version) -> bool:
+    """Whether ``--no-cache`` runs a tool in a throw-away cache on this release."""
+    return uv_version != NO_CACHE_CANNOT_RUN_TOOLS
