@@ -35,9 +35,10 @@ from uvshim.state import decode_fields, encode_fields
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.environments import CachedEnv
-    from uvshim.policy import Verdict
 
 RECORD_NAME = ".uvshim-build"
 _KIND = "uvshim-build-v1"
@@ -163,14 +164,13 @@ class BuildReview(Record):
     unrecorded: tuple[CachedEnv, ...]  # matching environments seen for the first time
 
 
-def review_builds(verdicts: tuple[Verdict, ...], identity: InterpreterIdentity) -> BuildReview:
-    """One small read per usable environment; stale ones are ``policy``'s and skipped."""
+def review_builds(usable: Iterable[CachedEnv], identity: InterpreterIdentity) -> BuildReview:
+    """One small read per environment that ``policy.judge`` found usable (``policy.usable``)."""
     current = fingerprint(identity)
     drifted: list[tuple[CachedEnv, str]] = []
     unrecorded: list[CachedEnv] = []
-    for verdict in verdicts:
-        env = verdict.env
-        if verdict.stale or env.target is None or env.config is None:
+    for env in usable:
+        if env.target is None or env.config is None:
             continue
         recorded = read_record(env.target)
         if recorded is None:

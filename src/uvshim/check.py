@@ -12,7 +12,7 @@ from uvshim import messages
 from uvshim.builds import BuildReview, record_builds, review_builds
 from uvshim.drop import DropOutcome, drop_for_rebuild, predict_drop
 from uvshim.locking import wait_while_rebuilding
-from uvshim.policy import UNCHANGED, Circumstances, Decision, decide
+from uvshim.policy import UNCHANGED, Circumstances, Decision, decide, usable
 from uvshim.record import Record
 from uvshim.survey import Survey, survey
 
@@ -77,7 +77,7 @@ def check(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str], c
     if not any(verdict.stale for verdict in found.verdicts):
         effects.wait_for_rebuild(bucket, timeout)
         if found.verdicts:
-            review = review_builds(found.verdicts, found.choice.identity)
+            review = review_builds(usable(found.verdicts), found.choice.identity)
             effects.record_builds(review)
     given = Circumstances(tool=inv.from_spec or inv.command, quiet=inv.quiet != 0,
                           uv_version=uv_version,

@@ -116,6 +116,11 @@ def judge_all(envs: list[CachedEnv], identity: InterpreterIdentity) -> tuple[Ver
     return tuple(judge(env, identity) for env in envs)
 
 
+def usable(verdicts: tuple[Verdict, ...]) -> list[CachedEnv]:
+    """The environments uv can run a tool in: the ones whose build is worth a look."""
+    return [verdict.env for verdict in verdicts if not verdict.stale]
+
+
 # What the shim does when an environment was built on another build of the same version
 # (``build_record.drift``), from ``UVSHIM_ON_BUILD_CHANGE``. "warn" is the default because such
 # an environment almost always still works: builds of one CPython major.minor share the

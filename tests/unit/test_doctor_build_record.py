@@ -22,7 +22,7 @@ from uvshim.builds import (
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
 from uvshim.environments import scan_bucket
-from uvshim.policy import build_change_action, judge_all
+from uvshim.policy import build_change_action, judge_all, usable
 from uvshim.record import replace
 from uvshim.survey import Survey
 from uvshim.versions import Version
@@ -123,7 +123,7 @@ def test_review_finds_drifted_and_unrecorded_and_skips_stale(tmp_path: Path) -> 
     write_record(os.path.realpath(bucket / "drifted"), OLD_BUILD)
     identity = identity_at(tmp_path, build="main, Feb 2 2024")
     write_record(os.path.realpath(bucket / "same"), fingerprint(identity))
-    review = review_builds(judge_all(envs, identity), identity)
+    review = review_builds(usable(judge_all(envs, identity)), identity)
     assert [Path(env.entry).name for env, _ in review.drifted] == ["drifted"]
     assert [Path(env.entry).name for env in review.unrecorded] == ["fresh"]
 
