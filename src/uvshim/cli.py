@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 
 from uvshim import __version__
-from uvshim.errors import UvshimError
 
 # The same variables, defaults and meanings as the README's Configuration table (a test
 # compares the two with the variables the code reads).
@@ -71,13 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from uvshim.commands.explain import main as explain_main  # noqa: PLC0415
 
         return explain_main(args[1:])
-    try:
-        return _dispatch(build_parser().parse_args(args))
-    except UvshimError as exc:
-        sys.stderr.write(f"uvshim: error: {exc}\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    from uvshim.commands.error_handler import handled  # noqa: PLC0415  -- not for `uvshim uvx`
+
+    options = build_parser().parse_args(args)  # a usage error exits 2 here
+    return handled(lambda: _dispatch(options))
 
 
 def _dispatch(options: argparse.Namespace) -> int:

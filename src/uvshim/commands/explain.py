@@ -21,7 +21,8 @@ from typing import TextIO
 
 from uvshim.builds import BuildReview, fingerprint, read_record
 from uvshim.check import DRY_RUN, check, unchanged
-from uvshim.errors import UvNotFoundError, UvshimError
+from uvshim.commands.error_handler import handled
+from uvshim.errors import UvshimError
 from uvshim.messages import cannot_decide
 from uvshim.policy import DISABLED, Decision
 from uvshim.survey import Survey
@@ -61,12 +62,11 @@ def main(argv: Sequence[str], environ: Mapping[str, str] = os.environ,
     if as_json is None:
         out.write(HELP)
         return 0
-    try:
-        seen = preview(uvx_args, environ, os.getcwd())
-    except UvNotFoundError as exc:
-        sys.stderr.write(f"uvshim: error: {exc}\n")
-        return 1
-    report = build_report(seen)
+    return handled(lambda: _explain(uvx_args, as_json, environ, out))
+
+
+def _explain(uvx_args: list[str], as_json: bool, environ: Mapping[str, str], out: TextIO) -> int:
+    report = build_report(preview(uvx_args, environ, os.getcwd()))  # no real uv: exit 1
     out.write(json.dumps(report, indent=2) + "\n" if as_json else render_text(report))
     return 0
 

@@ -19,7 +19,7 @@ from uvshim.commands.doctor.checks import Finding
 from uvshim.commands.doctor.fix import Fix, fix_all
 from uvshim.commands.doctor.report import Progress, summary_rows, table
 from uvshim.commands.doctor.scan import Scan, UvDirs, scan, uv_dirs
-from uvshim.errors import UvshimError
+from uvshim.commands.error_handler import handled
 from uvshim.state import state_dir
 from uvshim.uv.binary import find_real_uv, uv_version
 
@@ -42,16 +42,7 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run_command(options: argparse.Namespace, environ: Mapping[str, str] = os.environ,
                 out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
-    try:
-        return _doctor(options, environ, out, err)
-    except UvshimError as exc:
-        err.write(f"uvshim: error: {exc}\n")
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except Exception as exc:  # noqa: BLE001  -- one line for users, never a traceback
-        err.write(f"uvshim: internal error ({type(exc).__name__}: {exc}); please report it\n")
-        return 3
+    return handled(lambda: _doctor(options, environ, out, err), err)
 
 
 def _doctor(options: argparse.Namespace, environ: Mapping[str, str], out: TextIO,
