@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import signal
 import subprocess
@@ -47,11 +48,12 @@ run.main("uvx", sys.argv[3:])
 class Scene:
     """A tool environment built with 3.11, the interpreter then swapped for 3.12."""
 
-    def __init__(self, sandbox: Sandbox, wheels: Path, launchers: Path) -> None:
+    def __init__(self, sandbox: Sandbox, wheels: Path, launchers: Path,
+                 uv: str = NEWEST) -> None:
         for minor in (OLD, NEW):
             require_python(minor)
         self.sandbox = sandbox
-        self.real = uv_release(NEWEST)
+        self.real = uv_release(uv)
         self.prefix = sandbox.root / "prefix"
         self.bindir = make_prefix(self.prefix, OLD, LAYOUT)
         self.args = ["--offline", "--find-links", str(wheels), "shimcheck"]
@@ -74,6 +76,14 @@ class Scene:
 
     def run_shim(self, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         return self.sandbox.run([self.launcher, *self.args], env=env)
+
+    def explain(self, env: dict[str, str]) -> dict[str, object]:
+        """``uvshim explain --json`` for the same command, as the user would run it."""
+        done = self.sandbox.run([sys.executable, "-m", "uvshim", "explain", "--json",
+                                 *self.args], env=env)
+        assert done.returncode == 0, done.stderr
+        report: dict[str, object] = json.loads(done.stdout)
+        return report
 
     def run_simulated(self, call: str, code: str) -> subprocess.CompletedProcess[str]:
         return self.sandbox.run([sys.executable, "-c", SIMULATE, call, code, *self.args],
@@ -350,3 +360,73 @@ def test_writes_only_its_state_and_the_cache_with_the_umask(
             path.is_relative_to(sandbox.root / "tools"), path  # tools: uv's own lock
         if path.is_file() and path.parent.name != "tools":
             assert path.stat().st_mode & 0o777 == 0o640, path
+
+
+def require_mounts() -> None:
+    if not can_mount():
+        message = "cannot mount file systems here (needs root)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message}; CI must run this test")
+        pytest.skip(message)
+
+
+@contextlib.contextmanager
+def lock_held(bucket: Path) -> Iterator[None]:
+    """Another shim holding the bucket's lock, as while it rebuilds."""
+    code = ("import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDONLY | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(600)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(bucket / ".uvshim.lock")],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
+    try:
+        assert holder.stdout.readline() == "held\n"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+
+
+@pytest.mark.parametrize(("fault", "uv"), [
+    ("read-only", NEWEST), ("full", NEWEST), ("lock timeout", NEWEST), ("lock timeout", "0.8.19"),
+])
+def test_explain_shows_the_lines_the_shim_prints(sandbox: Sandbox, tool_wheels: Path,
+                                                 launchers: Path, fault: str, uv: str) -> None:
+    """explain runs the shim's own decision as a dry run: for each fault its
+    ``decision.messages`` are exactly the shim's stderr, and explain changed nothing."""
+    scene = Scene(sandbox, tool_wheels, launchers, uv)
+    cache = sandbox.root / "cache"
+    env = lenient(sandbox, UVSHIM_LOCK_TIMEOUT="0.5")
+    if fault == "read-only":
+        require_mounts()
+        entry = scene.build_and_swap()
+        with mounted(["mount", "--bind", str(cache), str(cache)],
+                     ["mount", "-o", "remount,bind,ro", str(cache)], target=cache):
+            report, done = scene.explain(env), scene.run_shim(env)
+    elif fault == "full":
+        require_mounts()
+        cache.mkdir()
+        with mounted(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(cache)],
+                     target=cache):
+            entry = scene.build_and_swap()
+            fill(cache / "filler")
+            report, done = scene.explain(env), scene.run_shim(env)
+            assert entry.is_symlink()
+    else:
+        entry = scene.build_and_swap()
+        with lock_held(entry.parent):
+            report = scene.explain(env)
+            assert entry.is_symlink()  # explain changed nothing
+            done = scene.run_shim(env)
+    if uv == NEWEST:
+        runs_new(done)  # with --no-cache; 0.8.19 has no flag and reuses the stale one
+    (line,) = shim_lines(done)
+    decision = report["decision"]
+    assert isinstance(decision, dict)
+    assert decision["messages"] == [line]
+    flags = ["--no-cache"] if uv == NEWEST else []
+    assert decision["flags"] == flags
+    assert decision["action"] == ("fallback-flags" if flags else "unchanged")
+    if uv != NEWEST:
+        assert f"uv {uv} has no flag that avoids it" in line
