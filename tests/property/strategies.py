@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from _support.uv_binaries import MATRIX
 from uvshim.uv.options import OPTIONS, Level, LevelName, UvOption, options_for
 from uvshim.versions import Version
+
+# The settings of every property test, applied to each test by name (never a profile loaded
+# at import, which would change the settings of whatever tests are collected after it).
+# Function-scoped fixtures (tmp_path, monkeypatch) are shared by a test's examples on purpose:
+# each example sets up what it needs from scratch.
+PROPERTIES = settings(max_examples=300, deadline=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
     st.none(), st.sampled_from([Version(v) for v in MATRIX])

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from hypothesis import example, given, reject, settings
+from hypothesis import example, given, reject
 from hypothesis import strategies as st
 from strategies import (
+    PROPERTIES,
     VERSIONS,
     UvxArgv,
     insertable,
@@ -13,9 +14,6 @@ from strategies import (
 
 from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.versions import Version
-
-settings.register_profile("argv", max_examples=300, deadline=None)
-settings.load_profile("argv")
 
 
 def tail(argv: UvxArgv) -> list[str]:
@@ -30,6 +28,7 @@ def inserted(inv: UvxInvocation, extra: list[str]) -> UvxInvocation:
         reject()
 
 
+@PROPERTIES
 @given(uvx_argvs())
 @example(UvxArgv(Version("0.13.9"), ["-p=3.12"], False, "ruff", ["--python", "x"]))
 # `--` before the command, and again among the tool's arguments.
@@ -42,6 +41,7 @@ def test_render_gives_back_the_argv(argv: UvxArgv) -> None:
     assert inv.separator is argv.separator
 
 
+@PROPERTIES
 @given(uv_tool_run_argvs())
 def test_uv_tool_run_renders_back_with_its_prefix(argvs: tuple[list[str], UvxArgv]) -> None:
     prefix, argv = argvs
@@ -51,6 +51,7 @@ def test_uv_tool_run_renders_back_with_its_prefix(argvs: tuple[list[str], UvxArg
     assert (inv.command, list(inv.tool_args)) == (argv.command, argv.tool_args)
 
 
+@PROPERTIES
 @given(uvx_argvs(), insertable)
 # Inserting `-n` where `--no-cache-dir` is given: both are one option, nothing to insert.
 @example(UvxArgv(Version("0.13.9"), ["--no-cache-dir"], False, "ruff", []), ["-n"])
@@ -68,6 +69,7 @@ def test_insert_only_before_the_command_and_only_once(argv: UvxArgv, extra: list
     assert parse_uvx(rendered, argv.version) == once
 
 
+@PROPERTIES
 @given(uvx_argvs(), insertable)
 def test_inserted_options_take_effect(argv: UvxArgv, extra: list[str]) -> None:
     inv = inserted(parse_uvx(argv.argv, argv.version), extra)
@@ -77,6 +79,7 @@ def test_inserted_options_take_effect(argv: UvxArgv, extra: list[str]) -> None:
         assert inv.python_request == "3.12"
 
 
+@PROPERTIES
 @given(st.lists(st.one_of(option_like, st.text(max_size=6)), max_size=8), VERSIONS)
 @example(["-p="], Version("0.13.9"))  # an empty attached value
 @example(["--=x"], None)  # no option name at all

@@ -8,26 +8,19 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
-from strategies import UvxArgv, option_like, uvx_argvs
+from strategies import PROPERTIES, UvxArgv, option_like, uvx_argvs
 
+from _support.identities import make_identity
 from uvshim import check as checking
 from uvshim import run, survey
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.drop import DropOutcome
 from uvshim.uv.cache_key import bucket_dir
 from uvshim.versions import Version
 
-settings.register_profile("fuzz", max_examples=200, deadline=None,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture])
-FUZZ = settings.get_profile("fuzz")
 UV = Version("0.13.9")
-PY312 = InterpreterIdentity(
-    implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-    machine="x86_64", pointer_bits=64, sys_executable="/fuzz/bin/python", prefix="/fuzz",
-    base_prefix="/fuzz", build="main", compiler="GCC", purelib="lib/python3.12/site-packages",
-)
+PY312 = make_identity("/fuzz")
 
 weird_text = st.text(st.characters(codec="utf-8", exclude_characters="\0"), max_size=40)
 env_values = st.one_of(
@@ -75,7 +68,7 @@ def check(args: list[str], environ: dict[str, str], mode: str,
 @example(args=["--", "--python", "x"], values={"UV_PYTHON": "line\nbreak"}, mode="uvx")
 @example(args=["-p=", "tool"], values={"UV_CACHE_DIR": "with space/x"}, mode="uvx")
 @example(args=["tool", "run", "--", "ruff", "--"], values={}, mode="uv")
-@FUZZ
+@PROPERTIES
 def test_nothing_changes_when_nothing_is_stale(world: dict[str, str], args: list[str],
                                                values: dict[str, str], mode: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,7 +80,7 @@ def test_nothing_changes_when_nothing_is_stale(world: dict[str, str], args: list
          python="")
 # Found by this test: a tool name holding a line separator split the warning in two lines.
 @example(argv=UvxArgv(None, [], False, "\x1e", []), python="3.12")
-@FUZZ
+@PROPERTIES
 def test_a_fallback_flag_never_touches_the_tool_arguments(
         world: dict[str, str], argv: UvxArgv, python: str, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

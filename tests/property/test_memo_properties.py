@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from strategies import PROPERTIES
 
 from uvshim.memo import Invocation, encode_memo, replay, write_memo
 
@@ -23,11 +24,9 @@ NAMES = st.binary(min_size=1, max_size=8).map(_decoded).filter(
     lambda name: bool(name) and "=" not in name)
 ARGS = st.lists(TEXT, max_size=6)
 
-memo_settings = settings(max_examples=200, deadline=None,
-                         suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@memo_settings
+@PROPERTIES
 @given(mode=st.sampled_from(["uvx", "uv"]), args=ARGS,
        reads=st.dictionaries(NAMES, st.none() | TEXT, max_size=5),
        command=st.lists(TEXT, min_size=1, max_size=6))

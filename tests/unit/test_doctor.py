@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.identities import make_identity
 from uvshim.builds import BuildFingerprint, write_record
 from uvshim.cli import main as cli_main
 from uvshim.commands.doctor import checks as doctor_checks
@@ -24,13 +25,7 @@ from uvshim.discovery.identity import InterpreterIdentity
 
 
 def identity_at(prefix: Path, version: str = "3.12.1") -> InterpreterIdentity:
-    minor = ".".join(version.split(".")[:2])
-    return InterpreterIdentity(
-        implementation="CPython", version=version, abiflags="", gil_disabled=False,
-        machine="x86_64", pointer_bits=64, sys_executable=str(prefix / "bin" / "python"),
-        prefix=str(prefix), base_prefix=str(prefix), build="main, Jan 1 2024",
-        compiler="GCC 12", purelib=f"lib/python{minor}/site-packages",
-    )
+    return make_identity(prefix, version)
 
 
 def make_env(cache: Path, bucket: str, name: str, python: Path, version: str) -> Path:

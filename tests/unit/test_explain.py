@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.identities import make_identity
 from uvshim import check, policy
 from uvshim.commands import explain
 from uvshim.discovery.identity import InterpreterIdentity
@@ -19,12 +20,7 @@ from uvshim.versions import Version
 
 
 def identity_at(prefix: Path) -> InterpreterIdentity:
-    return InterpreterIdentity(
-        implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-        machine="x86_64", pointer_bits=64, sys_executable=str(prefix / "bin" / "python"),
-        prefix=str(prefix), base_prefix=str(prefix), build="main, Jan 1 2024",
-        compiler="GCC 12", purelib="lib/python3.12/site-packages",
-    )
+    return make_identity(prefix)
 
 
 @pytest.mark.parametrize(("args", "expected"), [

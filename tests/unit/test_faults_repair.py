@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.identities import make_identity
 from uvshim import drop, locking, run
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.identity_cache import identify
@@ -32,11 +33,7 @@ from uvshim.policy import Circumstances, Decision, Verdict, decide, judge
 from uvshim.uv.binary import find_real_uv
 from uvshim.versions import Version
 
-PY312 = InterpreterIdentity(
-    implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-    machine="x86_64", pointer_bits=64, sys_executable="/p/bin/python", prefix="/p",
-    base_prefix="/p", build="main", compiler="GCC", purelib="lib/python3.12/site-packages",
-)
+PY312 = make_identity()
 CFG_311 = "home = /p/bin\nimplementation = CPython\nversion_info = 3.11.7\n"
 UV = Version("0.13.9")
 SAFETY_S = 20.0  # a safety net for waits that must end long before it

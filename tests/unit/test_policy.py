@@ -4,17 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from uvshim.discovery.identity import InterpreterIdentity
+from _support.identities import make_identity
 from uvshim.environments import read_entry, scan_bucket
 from uvshim.policy import judge, judge_all
 from uvshim.record import replace
 
-PY312 = InterpreterIdentity(
-    implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-    machine="x86_64", pointer_bits=64, sys_executable="/p/bin/python", prefix="/p",
-    base_prefix="/p", build="main, Jan 1 2024, 00:00:00", compiler="GCC",
-    purelib="lib/python3.12/site-packages",
-)
+PY312 = make_identity()
 
 
 def make_env(bucket: Path, name: str, cfg: str | None, purelib: str) -> Path:

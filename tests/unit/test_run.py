@@ -7,8 +7,8 @@ from typing import NoReturn
 
 import pytest
 
+from _support.identities import make_identity
 from uvshim import check, run
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
 from uvshim.drop import DropOutcome
 from uvshim.environments import CachedEnv
@@ -17,11 +17,7 @@ from uvshim.policy import Verdict
 from uvshim.survey import Survey
 from uvshim.versions import Version
 
-IDENTITY = InterpreterIdentity(
-    implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-    machine="x86_64", pointer_bits=64, sys_executable="/p/bin/python", prefix="/p",
-    base_prefix="/p", build="main", compiler="GCC", purelib="lib/python3.12/site-packages",
-)
+IDENTITY = make_identity()
 STALE = CachedEnv(entry="/c/environments-v2/h/r", target="/c/archive-v0/a",
                   config={"implementation": "CPython", "version_info": "3.11.7"})
 REASON = "built for CPython 3.11.7, interpreter is now CPython 3.12.1"

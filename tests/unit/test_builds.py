@@ -8,6 +8,7 @@ from typing import NoReturn
 
 import pytest
 
+from _support.identities import make_identity
 from uvshim import check, run
 from uvshim.builds import (
     RECORD_NAME,
@@ -31,12 +32,7 @@ OLD_BUILD = BuildFingerprint("CPython", "3.12.1", "main, Jan 1 2024", "GCC 12", 
 
 
 def identity_at(prefix: Path, build: str = "main, Jan 1 2024") -> InterpreterIdentity:
-    return InterpreterIdentity(
-        implementation="CPython", version="3.12.1", abiflags="", gil_disabled=False,
-        machine="x86_64", pointer_bits=64, sys_executable=str(prefix / "bin" / "python"),
-        prefix=str(prefix), base_prefix=str(prefix), build=build, compiler="GCC 12",
-        purelib="lib/python3.12/site-packages",
-    )
+    return make_identity(prefix, build=build)
 
 
 def make_bucket(root: Path, names: list[str], version: str = "3.12.1") -> Path:
