@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
+from _support.exec_mock import exec_argv, mock_exec
 from _support.identities import make_identity
 from uvshim import check, run
 from uvshim.builds import (
@@ -136,12 +136,6 @@ def test_build_change_action(value: str | None, action: str, problem: bool) -> N
 # --- the hot path, exec mocked -------------------------------------------------------------
 
 
-class ExecCalledError(Exception):
-    def __init__(self, argv: list[str]) -> None:
-        super().__init__("exec")
-        self.argv = argv
-
-
 @pytest.fixture
 def drifted_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A bucket holding one environment recorded with OLD_BUILD, one never seen, and the hot
@@ -157,11 +151,8 @@ def drifted_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         return Survey(Version("0.13.9"), str(tmp_path / "cache"), choice, str(bucket), verdicts,
                       "")
 
-    def fake_exec(argv: list[str]) -> NoReturn:
-        raise ExecCalledError(list(argv))
-
     monkeypatch.setattr(check, "survey", found)
-    monkeypatch.setattr(run, "exec_uv", fake_exec)
+    mock_exec(monkeypatch)
     monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return bucket
 
@@ -172,9 +163,7 @@ def shim(tmp_path: Path, **extra: str) -> list[str]:
     uv.chmod(0o755)
     env = {"UVSHIM_REAL_UV": str(uv), "UVSHIM_CACHE_DIR": str(tmp_path / "state"),
            "HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "UVSHIM_STRICT": "1", **extra}
-    with pytest.raises(ExecCalledError) as raised:
-        run.main("uvx", ["ruff", "check"], env)
-    return raised.value.argv[3:]
+    return exec_argv("uvx", ["ruff", "check"], env)[3:]
 
 
 def test_build_change_warns_once_and_records_new_environments(

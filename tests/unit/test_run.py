@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
+from _support.exec_mock import exec_argv, mock_exec
 from _support.identities import make_identity
 from uvshim import check, run
 from uvshim.discovery.search import InterpreterChoice
@@ -23,22 +23,12 @@ STALE = CachedEnv(entry="/c/environments-v2/h/r", target="/c/archive-v0/a",
 REASON = "built for CPython 3.11.7, interpreter is now CPython 3.12.1"
 
 
-class ExecCalledError(Exception):
-    def __init__(self, argv: list[str]) -> None:
-        super().__init__("exec")
-        self.argv = argv
-
-
 @pytest.fixture
 def uv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     binary = tmp_path / "uv"
     binary.write_text("#!/bin/sh\nexit 0\n")
     binary.chmod(0o755)
-
-    def fake_exec(argv: list[str]) -> NoReturn:
-        raise ExecCalledError(list(argv))
-
-    monkeypatch.setattr(run, "exec_uv", fake_exec)
+    mock_exec(monkeypatch)
     monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return str(binary)
 
@@ -46,12 +36,6 @@ def uv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 def environ(uv: str, tmp_path: Path, **extra: str) -> dict[str, str]:
     return {"UVSHIM_REAL_UV": uv, "UVSHIM_CACHE_DIR": str(tmp_path / "state"),
             "HOME": str(tmp_path), "PATH": "/usr/bin:/bin", **extra}
-
-
-def exec_argv(mode: str, args: list[str], env: dict[str, str]) -> list[str]:
-    with pytest.raises(ExecCalledError) as raised:
-        run.main(mode, args, env)
-    return raised.value.argv
 
 
 def stale_survey() -> Survey:
