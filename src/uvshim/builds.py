@@ -74,7 +74,8 @@ def managed_build(base_prefix: str) -> tuple[str | None, str | None]:
     """The managed installation folder holding ``base_prefix`` and its BUILD file's text.
 
     uv installs into ``<root>/<key>/`` with the interpreter either there or under
-    ``<key>/install/`` (uv-facts section 7) and writes ``<key>/BUILD`` (0.8.14+, #15314).
+    ``<key>/install/`` (``ManagedPythonInstallation``, uv-python's managed.rs) and writes
+    ``<key>/BUILD`` (0.8.14+, #15314).
     The key's shape (``cpython-3.12.1-linux-x86_64-gnu``) tells a managed folder from any
     other prefix.
     """

@@ -1,6 +1,6 @@
 """Dropping a link in uv's cache, so that uv builds a fresh environment instead of reusing one.
 
-Evidence per uv version (../shared/design/uv-facts.md section 4, re-proved by
+Evidence per uv version (uv's source for each release, proved with real binaries by
 tests/integration/test_stale_env.py on one release per minor series):
 
 - Dropping the stale ``environments-vN/<interpreter>/<resolution>`` link makes every uv from

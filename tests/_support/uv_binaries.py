@@ -19,7 +19,7 @@ from filelock import FileLock
 from packaging.version import Version
 
 # One release per minor series, plus the releases where uv's behaviour changes for us
-# (see ../shared/design/uv-facts.md): 0.7.13/0.7.14 canonicalised the interpreter path,
+# (uvshim.uv.releases names them): 0.7.13/0.7.14 canonicalised the interpreter path,
 # 0.8.17/0.8.18 stopped rebuilding on --reinstall, 0.8.19 broke `uvx --no-cache`,
 # 0.13.8 added a per-entry lock.
 MATRIX: tuple[str, ...] = (

@@ -1,8 +1,8 @@
 """What changed in which uv release, for the behaviour uvshim models: one name per change.
 
 Each constant is the first release with the change; the comment says what changed and where
-the evidence is (uv's pull request, ``../shared/design/uv-facts.md`` and the integration test
-that proves it with real binaries). Code compares with these names, never with a number, so a
+the evidence is (uv's pull request and the integration test that proves it with real
+binaries). Code compares with these names, never with a number, so a
 change that uv makes again or reverts is edited here once.
 """
 

@@ -1,8 +1,9 @@
 """What ``doctor`` finds wrong with one environment: the records and the checks.
 
 An environment's base interpreter is where its ``bin/python`` link points: uv links it to the
-unresolved base executable, the same path as pyvenv.cfg's ``home`` (uv-facts section 6, every
-release 0.5.0-0.13.9), so it names the interpreter uv built with even after that file changed.
+unresolved base executable, the same path as pyvenv.cfg's ``home`` (``create_venv`` in
+uv-virtualenv, every release 0.5.0-0.13.9), so it names the interpreter uv built with even
+after that file changed.
 """
 
 from __future__ import annotations

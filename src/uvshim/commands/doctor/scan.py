@@ -2,7 +2,7 @@
 
 Every bucket version uv has used is read: ``environments-v1`` (0.5.x) and ``environments-v2``
 (0.6.0-0.13.9), and any later ``environments-vN``, since a cache shared by several uv
-releases holds several (uv-facts section 1.1).
+releases holds several (``CacheBucket::Environments``, #11269 for the v2 bump).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Scan:
 
 
 def uv_dirs(uv: str, cache_dir: str | None, environ: Mapping[str, str]) -> UvDirs:
-    """Ask uv itself (``uv cache dir`` and friends take no lock and ~15 ms: uv-facts 9)."""
+    """Ask uv itself (``uv cache dir`` and friends take no lock and ~15 ms on 0.5.0-0.13.9)."""
     cache = cache_dir if cache_dir else _ask_dir(uv, ["cache", "dir"], environ)
     return UvDirs(os.path.abspath(cache), _ask_dir(uv, ["tool", "dir"], environ),
                   _ask_dir(uv, ["python", "dir"], environ))

@@ -2,7 +2,8 @@
 uv itself repairs one that is not.
 
 A tool whose interpreter changed stays broken when run directly, although uvx skips it
-(uv-facts section 3.2). Repairs, checked with real uv 0.5.0, 0.6.4, 0.8.24 and 0.13.9:
+(``uv tool run``'s installed-tool check; tests/integration/test_explain_doctor.py). Repairs,
+checked with real uv 0.5.0, 0.6.4, 0.8.24 and 0.13.9:
 - interpreter still there but changed: ``uv tool upgrade --reinstall NAME`` rebuilds the
   environment for the interpreter now at that path and keeps the receipt (requirements,
   ``--with``, Python request, index options); both flags exist from 0.5.0;
