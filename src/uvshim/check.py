@@ -15,6 +15,7 @@ from uvshim.locking import wait_while_rebuilding
 from uvshim.policy import UNCHANGED, Circumstances, Decision, decide, usable
 from uvshim.record import Record
 from uvshim.survey import Survey, survey
+from uvshim.uv.settings import working_folder
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def check(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str], c
     if inv.help_or_version or inv.command is None:
         return Checked(None, None, unchanged("no tool to run (help, version or no command): "
                                              "uv runs unchanged"))
-    found = survey(inv, uv_version, environ, cwd, state)
+    found = survey(inv, uv_version, environ, working_folder(inv, environ, cwd, uv_version), state)
     if found.bucket is None or found.choice is None or found.verdicts is None:
         return Checked(found, None, unchanged(found.note))
     bucket = found.bucket

@@ -11,10 +11,9 @@ from uvshim.environments import scan_bucket
 from uvshim.errors import UndecidableError
 from uvshim.policy import Verdict, judge_all
 from uvshim.record import Record
-from uvshim.uv.binary import uv_cache_dir
 from uvshim.uv.cache_key import bucket_dir
 from uvshim.uv.releases import OLDEST_KNOWN
-from uvshim.uv.settings import load_uv_config
+from uvshim.uv.settings import load_uv_config, uv_cache_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,11 +35,13 @@ class Survey(Record):
 
 def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
            cwd: str, state: str | os.PathLike[str]) -> Survey:
+    """``cwd`` is uv's working folder (``uv.settings.working_folder``)."""
     if uv_version < OLDEST_KNOWN:
         raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN}, the oldest "
                                "release uvshim knows")
-    config = load_uv_config(inv.config_file, inv.no_config, environ)
-    cache_dir = uv_cache_dir(inv.cache_dir, inv.no_cache, config.cache_dir, environ, cwd)
+    config = load_uv_config(inv.config_file, inv.no_config, environ, uv_version, cwd)
+    cache_dir = uv_cache_dir(inv.cache_dir, inv.no_cache, config.cache_dir, environ, cwd,
+                             uv_version=uv_version)
     if cache_dir is None:
         return Survey(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
     choice = choose_interpreter(

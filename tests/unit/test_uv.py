@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import os
+import pwd
 from pathlib import Path
 
 import pytest
 
 from uvshim.errors import UndecidableError, UvNotFoundError
-from uvshim.uv.binary import find_real_uv, uv_cache_dir, uv_version
-from uvshim.uv.settings import load_uv_config
+from uvshim.uv import settings
+from uvshim.uv.binary import find_real_uv, uv_version
+from uvshim.uv.settings import load_uv_config, uv_cache_dir
+from uvshim.versions import Version
 
+PASSWORD_HOME = pwd.getpwuid(os.getuid()).pw_dir  # what uv uses without HOME
 LAUNCHER = "#!/bin/sh\n# uvshim-launcher: test\nexec true\n"
 
 
@@ -74,11 +78,28 @@ def test_old_uvx_version_banner_is_understood(tmp_path: Path) -> None:
     (None, False, {"UV_CACHE_DIR": "rel"}, None, "/work/rel"),
     (None, False, {"XDG_CACHE_HOME": "/x", "HOME": "/h"}, None, "/x/uv"),
     (None, False, {"XDG_CACHE_HOME": "relative", "HOME": "/h"}, None, "/h/.cache/uv"),
-    (None, False, {}, None, "/work/.uv_cache"),
+    (None, False, {"UV_CACHE_DIR": "~/c"}, None, "/work/~/c"),  # no expansion, as uv
+    (None, False, {"HOME": "rel"}, None, "/work/rel/.cache/uv"),
+    (None, False, {}, None, f"{PASSWORD_HOME}/.cache/uv"),
 ])
 def test_cache_dir_precedence(flag: str | None, no_cache: bool, env: dict[str, str],
                               config: str | None, expected: str | None) -> None:
     assert uv_cache_dir(flag, no_cache, config, env, "/work") == expected
+
+
+@pytest.mark.parametrize(("home", "uv", "expected"), [
+    ("", "0.8.18", "/work/.cache/uv"),  # an empty HOME was taken as it is
+    ("", "0.8.19", f"{PASSWORD_HOME}/.cache/uv"),  # from 0.8.19, as if unset
+    (None, "0.5.0", f"{PASSWORD_HOME}/.cache/uv"),
+])
+def test_cache_dir_without_home(home: str | None, uv: str, expected: str) -> None:
+    env = {} if home is None else {"HOME": home}
+    assert uv_cache_dir(None, False, None, env, "/work", uv_version=Version(uv)) == expected
+
+
+def test_cache_dir_without_any_home(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "_password_home", lambda: None)
+    assert uv_cache_dir(None, False, None, {}, "/work") == "/work/.uv_cache"
 
 
 def test_config_reads_user_over_system_and_honours_no_config(tmp_path: Path) -> None:

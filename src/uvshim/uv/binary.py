@@ -1,4 +1,4 @@
-"""The real uv: where it is, which version it is, and which cache folder it will use."""
+"""The real uv: where it is, and which version it is."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import stat
 from uvshim.errors import UndecidableError, UvNotFoundError
 from uvshim.state import read_state, write_state
 from uvshim.uv.cache_key import seahash
-from uvshim.uv.settings import is_true
 from uvshim.versions import InvalidVersionError, Version
 
 TYPE_CHECKING = False
@@ -129,30 +128,3 @@ def _ask_version(uv: str) -> Version:
         pass
     printed = done.stdout.strip()[:60]
     raise UndecidableError(f"{uv} --version printed {printed!r}, not a uv release this shim knows")
-
-
-def uv_cache_dir(flag: str | None, no_cache: bool, config_cache_dir: str | None,
-                 environ: Mapping[str, str], cwd: str) -> str | None:
-    """The cache folder uv will use, or None for a throw-away one (``--no-cache``).
-
-    Order from ``crates/uv-cache/src/cli.rs`` (0.5.0-0.12.5; same results from ``uv cache
-    dir`` on 0.5.0, 0.6.4 and 0.13.9): ``--no-cache``/``UV_NO_CACHE``, ``--cache-dir``,
-    ``UV_CACHE_DIR``, ``cache-dir`` in uv.toml, ``$XDG_CACHE_HOME/uv`` when absolute,
-    ``~/.cache/uv``, then ``.uv_cache`` in the working directory.
-    """
-    if no_cache or is_true(environ.get("UV_NO_CACHE")):
-        return None
-    chosen = flag or environ.get("UV_CACHE_DIR") or config_cache_dir
-    if chosen:
-        if chosen.startswith("~"):
-            # Whether uv expands "~" here has not been checked; guessing could pick another cache.
-            raise UndecidableError(f"cache folder {chosen!r} starts with '~'")
-        return os.path.join(cwd, chosen)
-    xdg = environ.get("XDG_CACHE_HOME", "")
-    if os.path.isabs(xdg):
-        return os.path.join(xdg, "uv")
-    home = environ.get("HOME")
-    if home:
-        return os.path.join(home, ".cache", "uv")
-    return os.path.join(cwd, ".uv_cache")
-

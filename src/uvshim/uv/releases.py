@@ -27,6 +27,13 @@ KEY_WITHOUT_PREFIX = Version("0.8.0")
 # ``--no-cache`` dropped its temporary cache before spawning the tool ("Failed to spawn") in
 # this release only; fixed in 0.8.20 (#15990). tests/integration/test_stale_env.py.
 NO_CACHE_CANNOT_RUN_TOOLS = Version("0.8.19")
+# An empty HOME counts as unset (the password database's home is used) from this release; up
+# to 0.8.18 it was taken as it is, so uv's folders were relative (``.cache/uv``).
+EMPTY_HOME_IS_UNSET = Version("0.8.19")
+# ``--directory`` could also be given as ``UV_WORKING_DIRECTORY`` from 0.9.2, renamed
+# ``UV_WORKING_DIR`` in 0.9.14 (the option table, tests/integration/test_option_drift.py).
+WORKING_DIRECTORY_VARIABLE = Version("0.9.2")
+WORKING_DIR_VARIABLE = Version("0.9.14")
 
 
 def no_cache_works(uv_version: Version) -> bool:
