@@ -11,6 +11,7 @@ from __future__ import annotations
 from uvshim import messages
 from uvshim.builds import BuildReview, record_builds, review_builds
 from uvshim.drop import DropOutcome, drop_for_rebuild, predict_drop
+from uvshim.environments import tools_in
 from uvshim.locking import wait_while_rebuilding
 from uvshim.policy import UNCHANGED, Circumstances, Decision, decide, usable
 from uvshim.record import Record
@@ -80,10 +81,10 @@ def check(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str], c
         if found.verdicts:
             review = review_builds(usable(found.verdicts), found.choice.identity)
             effects.record_builds(review)
-    given = Circumstances(tool=inv.from_spec or inv.command, quiet=inv.quiet != 0,
-                          uv_version=uv_version,
+    given = Circumstances(quiet=inv.quiet != 0, uv_version=uv_version,
                           on_build_change=environ.get("UVSHIM_ON_BUILD_CHANGE"),
-                          notes=(messages.warning(problem),) if problem else ())
+                          notes=(messages.warning(problem),) if problem else (),
+                          tools_in=tools_in)
     decision = decide(found.verdicts, review, given,
                       lambda judged: effects.drop(bucket, judged, timeout))
     return Checked(found, review, decision)

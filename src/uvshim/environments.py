@@ -73,3 +73,79 @@ def read_pyvenv_cfg(path: str) -> dict[str, str] | None:
     except UnicodeDecodeError:
         values[NOT_UTF8] = ""
     return values
+
+
+# What an environment holds, to name it in a message. uv writes no receipt for a cached
+# environment and marks every distribution it installs REQUESTED (0.13.9), so the tools are
+# told from their dependencies: the distributions that no other one in the environment
+# requires (``uvx --with tox-uv tox`` holds "tox-uv", which requires tox). Read only for an
+# environment a message is about: one listing and one METADATA per distribution.
+
+def tools_in(root: str) -> tuple[str, ...]:
+    """The distributions of the environment at ``root`` that nothing else in it requires,
+    by their project names, sorted; () when none can be read."""
+    requires: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    for site in _site_packages(root):
+        for entry in _listing(site):
+            if entry.endswith(".dist-info"):
+                name, needs = _distribution(os.path.join(site, entry))
+                if name:
+                    key = _normalized(name)
+                    names[key], requires[key] = name, needs
+    required = set().union(*requires.values()) if requires else set()
+    return tuple(sorted(names[key] for key in names if key not in required))
+
+
+def _site_packages(root: str) -> list[str]:
+    lib = os.path.join(root, "lib")
+    return [os.path.join(lib, entry, "site-packages") for entry in _listing(lib)
+            if entry.startswith(("python", "pypy"))]
+
+
+def _listing(folder: str) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
+def _distribution(dist_info: str) -> tuple[str, set[str]]:
+    """The project name and the normalized names it requires (any marker: an extra that is
+    not installed names a distribution that is not there, which changes nothing)."""
+    try:
+        with open(os.path.join(dist_info, "METADATA"), "rb") as handle:
+            text = handle.read(256 * 1024).decode("utf-8", "replace")
+    except OSError:
+        return "", set()
+    name, needs = "", set()
+    for line in text.split("\n\n", 1)[0].splitlines():
+        field, _, value = line.partition(":")
+        if field.lower() == "name" and not name:
+            name = value.strip()
+        elif field.lower() == "requires-dist":
+            needs.add(_normalized(_requirement_name(value)))
+    return name, needs
+
+
+def _requirement_name(requirement: str) -> str:
+    text = requirement.strip()
+    for index, char in enumerate(text):
+        if not (char.isalnum() or char in "-_."):
+            return text[:index]
+    return text
+
+
+def _normalized(name: str) -> str:
+    """PEP 503: lower case, runs of ``-_.`` as one ``-``."""
+    out: list[str] = []
+    dash = False
+    for char in name.lower():
+        if char in "-_.":
+            dash = True
+            continue
+        if dash and out:
+            out.append("-")
+        dash = False
+        out.append(char)
+    return "".join(out)

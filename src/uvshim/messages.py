@@ -33,24 +33,47 @@ def said_count() -> int:
     return len(_said)
 
 
-def subject(tool: str | None) -> str:
-    return f"the cached environment for {tool}"
+class About:
+    """The environments a line is about: what they hold (``environments.tools_in``) and what is
+    wrong with each, worded as "the cached environment(s) for X and Y <reason>"."""
+
+    __slots__ = ("count", "text")
+
+    def __init__(self, found: Sequence[tuple[Sequence[str], str]]) -> None:
+        self.count = len(found)
+        names = sorted({name for tools, _ in found for name in tools})
+        what = "the cached environment" if self.count == 1 else "the cached environments"
+        if names:
+            what = f"{what} for {_listed(names)}"
+        if self.count == 1:
+            self.text = f"{what} {found[0][1]}"
+        else:  # a clause each, in the singular the reasons are worded in
+            self.text = f"{what}: " + "; ".join(
+                f"the one for {_listed(list(tools))} {reason}" if tools else f"one {reason}"
+                for tools, reason in found)
+
+    def pronoun(self) -> str:
+        return "it" if self.count == 1 else "them"
 
 
-def dropped(what: str, reason: str) -> str:
-    return f"{what} {reason}; dropped it so uv builds a fresh one"
+def _listed(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def cannot_drop(what: str, reason: str, problem: str, flags: Sequence[str],
-                uv_version: Version) -> str:
+def dropped(about: About) -> str:
+    fresh = "a fresh one" if about.count == 1 else "fresh ones"
+    return f"{about.text}; dropped {about.pronoun()} so uv builds {fresh}"
+
+
+def cannot_drop(about: About, problem: str, flags: Sequence[str], uv_version: Version) -> str:
     if flags:
-        return f"warning: {what} {reason}, and {problem}; running uv with {' '.join(flags)}"
-    return (f"warning: {what} {reason}, and {problem}; uv {uv_version} has no flag that "
+        return f"warning: {about.text}, and {problem}; running uv with {' '.join(flags)}"
+    return (f"warning: {about.text}, and {problem}; uv {uv_version} has no flag that "
             "avoids it; running uv unchanged")
 
 
-def build_changed(what: str, reason: str) -> str:
-    return f"warning: {what} {reason}; running it as is ({REBUILD_HINT})"
+def build_changed(about: About) -> str:
+    return f"warning: {about.text}; running {about.pronoun()} as is ({REBUILD_HINT})"
 
 
 def warning(problem: str) -> str:

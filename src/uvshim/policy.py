@@ -157,50 +157,50 @@ class Decision(Record):
 class Circumstances(Record):
     """What a decision depends on besides the verdicts."""
 
-    tool: str | None  # named in the lines
     quiet: bool  # uv's -q: the lines that only report success are not printed
     uv_version: Version
     on_build_change: str | None  # UVSHIM_ON_BUILD_CHANGE
     notes: tuple[str, ...]  # lines to print whatever the decision (a bad setting)
+    tools_in: Callable[[str], tuple[str, ...]]  # what the environment at a path holds
 
 
 def decide(verdicts: tuple[Verdict, ...], review: BuildReview | None, given: Circumstances,
            drop: Callable[[Mapping[str, str]], DropOutcome]) -> Decision:
     """The decision for one bucket. ``drop`` drops the links it is given (the shim) or says
     what dropping them would do (``explain``); the decision is built from its outcome."""
-    stale = [v for v in verdicts if v.stale and v.env.target is not None]
+    stale = [(v.env, v.reason) for v in verdicts if v.stale and v.env.target is not None]
     if stale:
-        judged = {v.env.entry: v.env.target for v in stale if v.env.target is not None}
-        return _after_drop(DROP_STALE, stale[0].reason, drop(judged), given, given.notes)
+        return _after_drop(DROP_STALE, stale, drop, given, given.notes)
     if review is None or not review.drifted:
         why = "no cached environment is stale" if verdicts else \
             "no cached environment yet: uv builds one"
         return Decision(UNCHANGED, why, (), (), given.notes)
-    return _on_build_change(review, given, drop)
-
-
-def _on_build_change(review: BuildReview, given: Circumstances,
-                     drop: Callable[[Mapping[str, str]], DropOutcome]) -> Decision:
     action, problem = build_change_action(given.on_build_change)
     notes = given.notes + ((messages.warning(problem),) if problem else ())
-    reason = review.drifted[0][1]
+    drifted = list(review.drifted)
     if action == "warn":
-        said = () if given.quiet else (messages.build_changed(messages.subject(given.tool),
-                                                              reason),)
-        return Decision(WARN_BUILD, reason, (), (), notes + said)
-    judged = {env.entry: env.target for env, _ in review.drifted if env.target is not None}
-    return _after_drop(REBUILD_BUILD, reason, drop(judged), given, notes)
+        said = () if given.quiet else (messages.build_changed(_about(drifted, given)),)
+        return Decision(WARN_BUILD, drifted[0][1], (), (), notes + said)
+    return _after_drop(REBUILD_BUILD, drifted, drop, given, notes)
 
 
-def _after_drop(action: str, reason: str, outcome: DropOutcome, given: Circumstances,
+def _about(found: list[tuple[CachedEnv, str]], given: Circumstances) -> messages.About:
+    return messages.About([(given.tools_in(env.target) if env.target else (), reason)
+                           for env, reason in found])
+
+
+def _after_drop(action: str, found: list[tuple[CachedEnv, str]],
+                drop: Callable[[Mapping[str, str]], DropOutcome], given: Circumstances,
                 notes: tuple[str, ...]) -> Decision:
-    what = messages.subject(given.tool)
+    reason = found[0][1]
+    about = _about(found, given)  # read before the drop, which may let uv replace them
+    outcome = drop({env.entry: env.target for env, _ in found if env.target is not None})
     if outcome.problem is None and not outcome.dropped:
         return Decision(UNCHANGED, "another uvshim dropped it and uv has rebuilt it meanwhile",
                         (), (), notes)
     if outcome.problem is None:
-        said = () if given.quiet else (messages.dropped(what, reason),)
+        said = () if given.quiet else (messages.dropped(about),)
         return Decision(action, reason, outcome.dropped, (), notes + said)
     flags = ("--no-cache",) if no_cache_works(given.uv_version) else ()
-    said = (messages.cannot_drop(what, reason, outcome.problem, flags, given.uv_version),)
+    said = (messages.cannot_drop(about, outcome.problem, flags, given.uv_version),)
     return Decision(FALLBACK if flags else UNCHANGED, reason, (), flags, notes + said)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.distributions import add_distribution
 from _support.exec_mock import exec_argv, mock_exec
 from _support.identities import make_identity
 from uvshim import check, run
@@ -44,6 +45,7 @@ def make_bucket(root: Path, names: list[str], version: str = "3.12.1") -> Path:
         (env / "lib" / "python3.12" / "site-packages").mkdir(parents=True)
         (env / "pyvenv.cfg").write_text(
             f"home = {root}\nimplementation = CPython\nversion_info = {version}\n")
+        add_distribution(env, "ruff")
         (bucket / name).symlink_to(env)
     return bucket
 

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uvshim.environments import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg
+import pytest
+
+from _support.distributions import add_distribution
+from uvshim import messages
+from uvshim.environments import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg, tools_in
 
 UV_WRITES = """home = /p/bin
 implementation = CPython
@@ -30,3 +34,30 @@ def test_missing_file_is_none_and_binary_file_is_tolerated(tmp_path: Path) -> No
     damaged = tmp_path / "pyvenv.cfg"
     damaged.write_bytes(b"\xff\xfe\x00\nversion_info = 3.12.1\nimplem")
     assert read_pyvenv_cfg(str(damaged)) == {"version_info": "3.12.1", NOT_UTF8: ""}
+
+
+def test_an_environment_is_named_by_what_nothing_else_in_it_requires(tmp_path: Path) -> None:
+    add_distribution(tmp_path, "tox", ["pluggy>=1", "virtualenv (>=20)"])
+    add_distribution(tmp_path, "tox-uv", ["tox<5,>=4; python_version>'3'", "uv"])
+    add_distribution(tmp_path, "Pluggy")
+    add_distribution(tmp_path, "virtualenv", ["platformdirs[extra]"])
+    add_distribution(tmp_path, "uv")
+    add_distribution(tmp_path, "black", ["tomli; extra == 'x'"])  # tomli not installed
+    assert tools_in(str(tmp_path)) == ("black", "tox-uv")
+    assert tools_in(str(tmp_path / "missing")) == ()
+
+
+@pytest.mark.parametrize(("found", "said"), [
+    ([(("ruff",), "is old")], "the cached environment for ruff is old; dropped it so uv builds "
+                              "a fresh one"),
+    ([((), "is old")], "the cached environment is old; dropped it so uv builds a fresh one"),
+    ([(("black",), "is old"), (("ruff", "tox"), "is old")],
+     "the cached environments for black, ruff and tox: the one for black is old; the one for "
+     "ruff and tox is old; dropped them so uv builds fresh ones"),
+    ([(("black",), "is old"), ((), "is older")],
+     "the cached environments for black: the one for black is old; one is older; dropped "
+     "them so uv builds fresh ones"),
+])
+def test_a_line_names_the_environments_it_is_about(found: list[tuple[tuple[str, ...], str]],
+                                                   said: str) -> None:
+    assert messages.dropped(messages.About(found)) == said

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.distributions import add_distribution
 from _support.identities import make_identity
 from uvshim import check, policy
 from uvshim.commands import explain
@@ -52,6 +53,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (env / "lib" / "python3.11" / "site-packages").mkdir(parents=True)
     (env / "pyvenv.cfg").write_text(f"home = {tmp_path}\nimplementation = CPython\n"
                                     "version_info = 3.11.7\nuv = 0.13.9\n")
+    add_distribution(env, "ruff", python="3.11")
     (bucket / "f4441dc0d740902a").symlink_to(env)
     identity = identity_at(tmp_path)
     choice = InterpreterChoice(executable=identity.sys_executable, identity=identity,

@@ -59,8 +59,8 @@ def judged(entry: Path) -> dict[str, str]:
 def decision_after(outcome: DropOutcome) -> Decision:
     """What the shim decides for a stale environment when the drop ended with ``outcome``."""
     stale = Verdict(CachedEnv("/c/e", "/c/a", {}), stale=True, reason="is stale")
-    given = Circumstances(tool="ruff", quiet=False, uv_version=UV, on_build_change=None,
-                          notes=())
+    given = Circumstances(quiet=False, uv_version=UV, on_build_change=None, notes=(),
+                          tools_in=lambda _target: ("ruff",))
     return decide((stale,), None, given, lambda _judged: outcome)
 
 

@@ -136,6 +136,8 @@ def test_stale_env_is_dropped_and_said_once(
 
     monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
     monkeypatch.setattr(check, "drop_for_rebuild", fake_drop)
+    monkeypatch.setattr(check, "tools_in", lambda target: ("ruff",) if target == STALE.target
+                        else ())
     args = [*quiet, "ruff", "--python", "x"]
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
     assert dropped == [(STALE.entry,)]
@@ -153,6 +155,7 @@ def test_when_the_link_cannot_be_dropped_a_flag_is_inserted_before_the_command(
     monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
     monkeypatch.setattr(check, "drop_for_rebuild", lambda *_a: DropOutcome(
         (), "cannot remove a link in /c: Read-only file system"))
+    monkeypatch.setattr(check, "tools_in", lambda _target: ("ruff",))
     args = ["--with", "x", "ruff", "--no-cache"]
     got = exec_argv("uvx", args, environ(uv, tmp_path))
     assert got == [uv, "tool", "uvx", "--with", "x", *flags, "ruff", "--no-cache"]
