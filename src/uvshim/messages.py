@@ -17,19 +17,22 @@ if TYPE_CHECKING:
     from uvshim.versions import Version
 
 REBUILD_HINT = "UVSHIM_ON_BUILD_CHANGE=rebuild rebuilds it"
-_said: list[str] = []
+_said: list[str] = []  # what must be said every time: the run keeps no memo
+_said_once: list[str] = []  # what is said once per situation: a memo replays the run silently
 
 
-def say(message: str) -> None:
+def say(message: str, *, once: bool = False) -> None:
+    """Print one ``uvshim:`` line. With ``once`` it is said once per situation: while nothing
+    the check read has changed, a memo replays the same run without it (``entry``)."""
+    (_said_once if once else _said).append(message)
     # Always one line: a tool name, path or value may hold newlines or terminal escapes.
-    _said.append(message)
     if not message.isprintable():
         message = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in message)
     sys.stderr.write(f"uvshim: {message}\n")
 
 
 def said_count() -> int:
-    """How many lines this process has said so far."""
+    """How many lines this process has said so far that must be said every time."""
     return len(_said)
 
 

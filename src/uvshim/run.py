@@ -33,7 +33,8 @@ def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ
     """Run ``uvx ARGS`` (mode "uvx") or ``uv ARGS`` (mode "uv") through the shim.
 
     Unless ``UVSHIM_FAST_PATH=0``, the whole decision runs under a ``Trace``; when it leaves
-    the arguments as they were, silently, a memo lets ``entry`` replay it next time.
+    the arguments as they were, saying nothing or only that it cannot decide, a memo lets
+    ``entry`` replay it next time, silently.
     """
     said_before = said_count()
     # EXEC_MARK is set (with putenv, so os.environ and tests stay untouched) to our pid just
@@ -96,7 +97,10 @@ def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]
     except (UvshimError, ArgvError) as exc:
         if is_true(environ.get("UVSHIM_STRICT")):
             raise
-        say(cannot_decide(exc))
+        # Once per situation: a common command that cannot be decided must not print the same
+        # line on every run, or people learn to ignore uvshim's lines. The memo of this run
+        # (kept when nothing else was said) replays it silently while nothing it read changes.
+        say(cannot_decide(exc), once=True)
     except Exception as exc:  # fail open: a bug in the shim must not stop the user's tool
         if is_true(environ.get("UVSHIM_STRICT")):
             raise

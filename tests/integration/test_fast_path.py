@@ -162,3 +162,27 @@ def test_a_memo_never_hides_a_build_change(sandbox: Sandbox, tool_wheels: Path) 
     assert len(changed.notes) == 1, changed.notes
     assert "build 20240107" in changed.notes[0]
     assert "build 20240814" in changed.notes[0]
+
+
+def test_what_it_cannot_decide_is_said_once_per_situation(sandbox: Sandbox,
+                                                         tool_wheels: Path) -> None:
+    """A warning on every run trains people to ignore uvshim's lines: a command the shim
+    cannot decide is said once, then replayed silently while nothing the check read changed,
+    and said again when something did."""
+    require_python(NEW)
+    real = uv_release(NEWEST)
+    sandbox.path_dirs = [make_prefix(sandbox.root / "prefix", NEW, "symlinked"), real]
+    args = ["--frobnicate", *tool_args(tool_wheels)]
+    lenient = {"UVSHIM_STRICT": "0"}
+    audited(sandbox, args, **lenient)  # writes uvshim's state: no memo yet
+    settle()
+    said = audited(sandbox, args, **lenient)
+    assert said.full_check
+    (line,) = said.notes
+    assert line.startswith("uvshim: warning: unknown uv option '--frobnicate'")
+    assert said.argv == [str(real / "uv"), "tool", "uvx", *args]
+    quiet = audited(sandbox, args, **lenient)
+    assert (quiet.full_check, quiet.notes, quiet.argv) == (False, [], said.argv)
+    changed = audited(sandbox, args, **lenient, UVSHIM_REAL_UV=str(real / "uv"))
+    assert changed.full_check
+    assert changed.notes == [line]
