@@ -10,6 +10,7 @@ import json
 import os
 import shlex
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -236,6 +237,7 @@ def test_cli_install_prints_the_path_line(tmp_path: Path,
 def test_cli_default_folder_is_per_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")  # uninstall looks on PATH too
     assert main(["install"]) == 0
     assert (tmp_path / "data" / "uvshim" / "bin" / "uvx").is_file()
     assert main(["uninstall"]) == 0
@@ -273,20 +275,198 @@ def test_cli_os_errors_name_the_path(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert err.endswith("; choose another --dir\n")
 
 
-def test_launcher_header_is_a_direct_shebang_when_the_path_allows() -> None:
-    assert install.launcher_header("/opt/py/bin/python3") == "#!/opt/py/bin/python3 -IS"
+def render(name: str = "uvx", python: str = "/opt/py/bin/python3", real_uv: str | None = None,
+           ) -> str:
+    hint = install.repair_hint(Path("/opt/shims"), install.SHIM_NAMES, replace_uvx=False)
+    return install.render_launcher(name, python, ["/opt/site"], real_uv, hint)
 
 
-@pytest.mark.parametrize("python", ["/opt/a b/python3", "/opt/" + "x" * 130 + "/python3"])
-def test_launcher_header_falls_back_to_a_shell_exec_python_reads_as_a_string(
-        python: str) -> None:
-    header = install.launcher_header(python)
-    first, second = header.splitlines()
-    assert first == "#!/bin/sh"
-    assert second.startswith("''''exec ")
-    compile(header + "\n", "<launcher>", "exec")  # still a valid Python file
+@pytest.mark.parametrize("python", ["/opt/py/bin/python3", "/opt/a b/python3",
+                                    "/opt/" + "x" * 130 + "/python3", "/opt/$HOME/`x`/python"])
+def test_launcher_is_a_shell_script_python_reads_as_one_string(python: str) -> None:
+    text = render(python=python, real_uv="/usr/local/bin/uv")
+    assert text.startswith("#!/bin/sh\n''':'\n# uvshim-launcher: ")
+    assert f"\npython={shlex.quote(python)}\n" in text
+    assert f"uv=${{UVSHIM_REAL_UV:-{shlex.quote('/usr/local/bin/uv')}}}\n" in text
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # an invalid escape in the shell part would warn
+        code = compile(text, "<launcher>", "exec")
+    shell_part = code.co_consts[0]
+    assert isinstance(shell_part, str)
+    assert shell_part.startswith(":'\n# uvshim-launcher")
+    assert shell_part.endswith('exec "$uv" tool uvx "$@"\n')
 
 
-def test_launcher_header_refuses_paths_it_cannot_quote() -> None:
-    with pytest.raises(UvshimError, match="quote or a line break"):
-        install.launcher_header("/opt/it's here/python3")
+@pytest.mark.parametrize("python", ["/opt/it's here/python3", "/opt/back\\slash/python3",
+                                    "/opt/line\nbreak/python3"])
+def test_launcher_refuses_paths_its_shell_part_cannot_hold(python: str) -> None:
+    with pytest.raises(UvshimError, match="a quote, a backslash or a line break"):
+        render(python=python)
+
+
+def test_uv_and_uvx_launchers_differ_only_in_what_they_run() -> None:
+    uvx, uv = render("uvx").splitlines(), render("uv").splitlines()
+    assert uv.pop(3) == ("# `uv tool run` and `uv tool uvx` are checked like uvx; every other "
+                         "uv command runs untouched.")
+    assert [(a, b) for a, b in zip(uvx, uv) if a != b] == [
+        ("# uvshim-launcher: the uvx shim of one uvshim installation, written by `uvshim "
+         "install`.", "# uvshim-launcher: the uv shim of one uvshim installation, written by "
+         "`uvshim install`."),
+        ("# found. Say what is wrong and how to repair it in one line, then run uv as uvx would.",
+         "# found. Say what is wrong and how to repair it in one line, then run uv with its "
+         "arguments."),
+        ('exec "$uv" tool uvx "$@"', 'exec "$uv" "$@"'),
+        ('    main("uvx", sys.argv[1:], {})', '    main("uv", sys.argv[1:], {})')]
+    assert len(uvx) == len(uv)
+
+
+def test_repair_hint_names_the_folder_and_how_it_was_installed() -> None:
+    shims, image = Path("/home/me/.local/share/uvshim/bin"), Path("/usr/local/bin")
+    assert install.repair_hint(shims, ("uvx", "uv"), replace_uvx=False) == (
+        f"reinstall uvshim and run `uvshim install --dir {shims}`, or take {shims} off PATH")
+    assert install.repair_hint(shims, ("uvx",), replace_uvx=False).startswith(
+        f"reinstall uvshim and run `uvshim install --dir {shims} --only uvx`")
+    assert install.repair_hint(image, ("uvx",), replace_uvx=True) == (
+        f"reinstall uvshim and run `uvshim install --dir {image} --replace-uvx`, or put the "
+        f"real uvx back: `mv {image}/.uvshim/replaced/uvx {image}/uvx`")
+    assert '--dir "/opt/a b"' in install.repair_hint(Path("/opt/a b"), ("uv",), replace_uvx=False)
+
+
+class ExecCalledError(RuntimeError):
+    pass
+
+
+@pytest.fixture
+def launcher_exec(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, list[str], str]]:
+    """Run the launcher's Python part in this process; its exec of /bin/sh is recorded."""
+    calls: list[tuple[str, list[str], str]] = []
+    told: dict[str, str] = {}
+    monkeypatch.setattr("posix.putenv", told.__setitem__)
+
+    def execv(path: str, argv: list[str]) -> None:
+        calls.append((path, argv, told.get("UVSHIM_LAUNCHER_ERROR", "")))
+        raise ExecCalledError
+
+    monkeypatch.setattr("posix.execv", execv)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setattr(sys, "argv", ["/opt/shims/uvx", "tox", "-e", "py 3"])
+    return calls
+
+
+def fails_to_load(exc: Exception) -> Any:
+    def main(*_args: object) -> None:
+        raise exc
+    return main
+
+
+def fails_in_module_code(*_args: object) -> None:
+    # A module whose own code raises while it is imported, as a half-upgraded uvshim may.
+    exec(compile("raise AttributeError('half-upgraded')", "uvshim/run.py", "exec"))  # noqa: S102
+
+
+@pytest.mark.parametrize(("main", "what"), [
+    (fails_to_load(ModuleNotFoundError("No module named 'platformdirs'")),
+     "ModuleNotFoundError: No module named 'platformdirs'"),
+    (fails_to_load(SyntaxError("invalid syntax")), "SyntaxError: invalid syntax"),
+    (fails_in_module_code, "AttributeError: half-upgraded"),
+    (fails_to_load(ImportError("bad\nmagic\x1b")), "ImportError: bad?magic?"),
+])
+def test_launcher_runs_its_shell_part_when_uvshim_cannot_load(
+        launcher_exec: list[tuple[str, list[str], str]], monkeypatch: pytest.MonkeyPatch,
+        main: Any, what: str) -> None:
+    monkeypatch.setattr("uvshim.entry.main", main)
+    with pytest.raises(ExecCalledError):
+        exec(render("uvx"), {})  # noqa: S102  -- the launcher's own code
+    assert launcher_exec == [("/bin/sh", ["/bin/sh", "/opt/shims/uvx", "tox", "-e", "py 3"],
+                              f"{sys.executable} cannot load uvshim ({what})")]
+
+
+def test_launcher_lets_errors_of_a_running_uvshim_and_its_exit_through(
+        launcher_exec: list[tuple[str, list[str], str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("uvshim.entry.main", fails_to_load(KeyError("a bug")))
+    with pytest.raises(KeyError, match="a bug"):
+        exec(render("uv"), {})  # noqa: S102
+    monkeypatch.setattr("uvshim.entry.main", fails_to_load(SystemExit(127)))  # type: ignore[arg-type]
+    with pytest.raises(SystemExit):
+        exec(render("uv"), {})  # noqa: S102
+    assert launcher_exec == []
+
+
+EARLIER_DIRECT = ("#!/opt/py/bin/python3 -IS\n# uvshim-launcher\nimport sys\n\n"
+                  'sys.path[:0] = ["/s"]\n')
+EARLIER_POLYGLOT = ("#!/bin/sh\n''''exec '/opt/a b/python3' -I -S \"$0\" \"$@\" # '''\n"
+                    '# uvshim-launcher\nimport sys\n\nsys.path[:0] = ["/s", "/t"]\n')
+
+
+def test_launcher_target_reads_this_and_earlier_launchers() -> None:
+    assert install.launcher_target(render(python="/opt/a b/python3")) == install.LauncherTarget(
+        "/opt/a b/python3", ("/opt/site",), falls_back=True)
+    assert install.launcher_target(EARLIER_DIRECT) == install.LauncherTarget(
+        "/opt/py/bin/python3", ("/s",), falls_back=False)
+    assert install.launcher_target(EARLIER_POLYGLOT) == install.LauncherTarget(
+        "/opt/a b/python3", ("/s", "/t"), falls_back=False)
+    assert install.launcher_target("#!/bin/sh\necho hi\n") is None
+    assert install.launcher_target("python=/x\nsys.path[:0] = [1]\n") is None
+
+
+def never_loads(python: str, paths: tuple[str, ...]) -> str:
+    return f"ModuleNotFoundError: No module named 'uvshim' ({python}, {len(paths)})"
+
+
+def test_launcher_problem_names_what_is_broken(tmp_path: Path) -> None:
+    python = fake_binary(tmp_path / "py" / "python3", "")
+    launcher = tmp_path / "uvx"
+    launcher.write_text(render(python=str(python)))
+    assert install.launcher_problem(launcher, lambda _python, _paths: None) is None
+    assert install.launcher_problem(launcher, never_loads) == (
+        f"{python} cannot load uvshim (ModuleNotFoundError: No module named 'uvshim' "
+        f"({python}, 1)), so it runs uv without uvshim")
+    python.unlink()
+    assert install.launcher_problem(launcher, never_loads) == (
+        f"its Python {python} is gone, so it runs uv without uvshim")
+    launcher.write_text(EARLIER_DIRECT.replace("/opt/py/bin/python3", str(python)))
+    assert install.launcher_problem(launcher, never_loads) == (
+        f"its Python {python} is gone, and this launcher of an earlier uvshim fails instead "
+        "of running uv")
+
+
+def test_check_reports_a_launcher_that_cannot_load_uvshim(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(install, "uv_version", lambda uv, _state: Path(uv).read_text().split()[1])
+    monkeypatch.setattr(install, "_loads_uvshim", never_loads)
+    shims = tmp_path / "shims"
+    install.install_launchers(shims, names=("uvx",))
+    real = image_bin(tmp_path)
+    report = install.check_launchers(shims, {"PATH": f"{shims}:{real}",
+                                             "UVSHIM_CACHE_DIR": str(tmp_path / "state")})
+    assert not report.ok
+    assert report.lines == (
+        f"uvx: {shims}/uvx comes first on PATH",
+        f"uvx: {sys.executable} cannot load uvshim (ModuleNotFoundError: No module named "
+        f"'uvshim' ({sys.executable}, {len(install.runtime_paths())})), so it runs uv without "
+        f"uvshim; point it at this uvshim with `uvshim install --dir {shims}`, or remove it "
+        f"with `uvshim uninstall --dir {shims}`",
+        f"real uv: {real}/uv (uv 0.13.9); the launchers call it")
+
+
+def test_uninstall_without_dir_finds_recorded_launchers_on_path(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    elsewhere, image = tmp_path / "elsewhere", image_bin(tmp_path)
+    install.install_launchers(elsewhere)
+    install.install_launchers(image, replace_uvx=True)
+    unrecorded = tmp_path / "unrecorded"
+    fake_binary(unrecorded / "uvx", "#!/bin/sh\n# uvshim-launcher\n")
+    path = f"relative:{unrecorded}:{elsewhere}:{image}:{elsewhere}/../elsewhere"
+    monkeypatch.setenv("PATH", path)
+    assert install.installed_folders(install.default_shim_dir(), {"PATH": path}) == [
+        elsewhere, image]
+
+    assert main(["uninstall"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        f"removed {elsewhere}/uvx", f"removed {elsewhere}/uv", f"removed {image}/uvx",
+        f"put back {image}/uvx"]
+    assert not elsewhere.exists()
+    assert (image / "uvx").read_text() == REAL_UVX
+    assert (unrecorded / "uvx").exists()

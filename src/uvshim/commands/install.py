@@ -17,7 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -81,31 +81,38 @@ def runtime_paths() -> list[str]:
     return folders
 
 
-def render_launcher(name: str, python: str, paths: list[str], real_uv: str | None = None) -> str:
+def render_launcher(name: str, python: str, paths: list[str], real_uv: str | None = None,
+                    repair: str = "") -> str:
     """The launcher script; ``real_uv`` becomes the default of ``UVSHIM_REAL_UV`` inside it
-    only (never exported), so the user's own setting still wins."""
+    only (never exported), so the user's own setting still wins. ``repair`` is what its one
+    line says to do when it has to run uv without uvshim (see ``repair_hint``)."""
     defaults = {} if real_uv is None else {"UVSHIM_REAL_UV": real_uv}
-    return (_template(name).replace("@HEADER@", launcher_header(python))
-            .replace("@PATHS@", json.dumps(paths)).replace("@DEFAULTS@", json.dumps(defaults)))
+    words = {"@PYTHON@": python, "@REAL_UV@": real_uv or "", "@REPAIR@": repair}
+    text = _template(name)
+    for placeholder, value in words.items():
+        text = text.replace(placeholder, _shell_word(value))
+    return text.replace("@PATHS@", json.dumps(paths)).replace("@DEFAULTS@", json.dumps(defaults))
 
 
-# Linux reads at most 127 bytes of a "#!" line before 5.1 and splits nothing after the
-# interpreter: "-IS" reaches Python as one argument, which it reads as -I -S.
-_SHEBANG_LIMIT = 127
-_POLYGLOT = "#!/bin/sh\n''''exec {python} -I -S \"$0\" \"$@\" # '''"
+def _shell_word(value: str) -> str:
+    """``value`` quoted for the launcher's shell part, which Python reads as a string literal:
+    a quote, backslash or line break could end or change that literal."""
+    if any(c in value for c in "'\\\n"):
+        raise UvshimError(f"cannot write a launcher naming {value!r}: it has a quote, a "
+                          "backslash or a line break; install uvshim somewhere else")
+    return shlex.quote(value)
 
 
-def launcher_header(python: str) -> str:
-    """``#!python -IS`` (no shell in between: ~0.5 ms per run), or, when that path cannot
-    stand in a "#!" line, a header that is a shell ``exec`` of Python on this same file and,
-    to Python, a string literal."""
-    shebang = f"#!{python} -IS"
-    if len(shebang.encode()) <= _SHEBANG_LIMIT and not any(c.isspace() for c in python):
-        return shebang
-    if "'" in python or "\n" in python:
-        raise UvshimError(f"cannot write a launcher for the interpreter {python!r}: its path "
-                          "has a quote or a line break; install uvshim somewhere else")
-    return _POLYGLOT.format(python=shlex.quote(python))
+def repair_hint(folder: Path, names: tuple[str, ...], *, replace_uvx: bool) -> str:
+    """The one command that puts a launcher right when uvshim's installation broke under it:
+    install again from a working uvshim, or undo what install did without uvshim's help."""
+    where = str(folder) if shlex.quote(str(folder)) == str(folder) else f'"{folder}"'
+    if replace_uvx:
+        return (f"reinstall uvshim and run `uvshim install --dir {where} --replace-uvx`, or put "
+                f"the real uvx back: `mv {where}/{STATE_FOLDER}/replaced/uvx {where}/uvx`")
+    only = f" --only {names[0]}" if len(names) == 1 else ""
+    return (f"reinstall uvshim and run `uvshim install --dir {where}{only}`, "
+            f"or take {where} off PATH")
 
 
 def _template(name: str) -> str:
@@ -138,9 +145,11 @@ def install_launchers(folder: Path, force: bool = False, *, names: tuple[str, ..
     write_manifest(folder, manifest)
     set_aside = [_set_aside(folder, name) for name, displaces in plans if displaces]
     paths = runtime_paths()
+    repair = repair_hint(folder, names, replace_uvx=replace_uvx)
     for name, _ in plans:
         bound = real_uv if name == "uvx" else None
-        _write_executable(folder / name, render_launcher(name, sys.executable, paths, bound))
+        _write_executable(folder / name,
+                          render_launcher(name, sys.executable, paths, bound, repair))
     return Installed(folder, tuple(folder / name for name, _ in plans), tuple(set_aside), real_uv)
 
 
@@ -265,6 +274,29 @@ def uninstall_launchers(folder: Path) -> Uninstalled:
     return Uninstalled(folder, tuple(removed), tuple(restored), tuple(kept))
 
 
+def installed_folders(default: Path, environ: Mapping[str, str]) -> list[Path]:
+    """Where ``install`` wrote launchers, for ``uninstall`` without ``--dir``: the default
+    folder and every folder on PATH holding a launcher, if a manifest there records them
+    (uvshim may have been reinstalled since, in another environment)."""
+    candidates = [default]
+    for entry in environ.get("PATH", os.defpath).split(os.pathsep):
+        folder = Path(entry)
+        if folder.is_absolute() and any(is_launcher(str(folder / name)) for name in SHIM_NAMES):
+            candidates.append(folder)
+    found: list[Path] = []
+    for folder in candidates:
+        if manifest_path(folder).is_file() and not any(_same(folder, seen) for seen in found):
+            found.append(folder)
+    return found
+
+
+def _same(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return one == other
+
+
 def _remove_state(folder: Path, created_folder: bool) -> None:
     manifest_path(folder).unlink()
     # rmdir only removes empty folders: a set-aside file we could not put back stays.
@@ -288,15 +320,106 @@ class CheckReport:
 
 
 def check_launchers(folder: Path, environ: Mapping[str, str]) -> CheckReport:
-    """Whether the launchers in ``folder`` are what PATH runs, and which real uv they call."""
+    """Whether the launchers in ``folder`` are what PATH runs, can load uvshim, and which
+    real uv they call."""
     manifest = read_manifest(folder)
     if manifest is None or not manifest.files:
         return CheckReport((f"no uvshim launchers recorded in {folder}; "
                             f"run `uvshim install --dir {folder}`",), ok=False)
-    verdicts = [_check_first(folder / name, environ) for name in manifest.files]
+    verdicts: list[tuple[str, bool]] = []
+    for name in manifest.files:
+        verdicts.append(_check_first(folder / name, environ))
+        problem = launcher_problem(folder / name, _loads_uvshim)
+        if problem is not None:
+            verdicts.append((f"{name}: {problem}; {_rewrite_hint(folder, manifest)}", False))
     real_uv, uv_ok = _check_real_uv(manifest, environ)
     lines = [line for line, _ in verdicts] + [real_uv]
     return CheckReport(tuple(lines), ok=uv_ok and all(ok for _, ok in verdicts))
+
+
+@dataclass(frozen=True)
+class LauncherTarget:
+    """What a launcher runs: its Python, and the folders it puts first on sys.path."""
+
+    python: str
+    paths: tuple[str, ...]
+    falls_back: bool  # runs uv without uvshim when that Python or uvshim is broken
+
+
+# The launcher's lines that name them. An earlier uvshim's launcher was run by its "#!" line,
+# or by a one-line shell exec when the path could not stand there, and had no fallback.
+_PYTHON_LINE = re.compile(r"^python=(.+)$", re.MULTILINE)
+_EARLIER_PYTHON = re.compile(r"""^(?:#!(\S+) -IS|''''exec (.+) -I -S "\$0".*)$""", re.MULTILINE)
+_PATHS_LINE = re.compile(r"^sys\.path\[:0\] = (\[.*\])$", re.MULTILINE)
+
+
+def launcher_target(text: str) -> LauncherTarget | None:
+    """Parse a launcher written by this or an earlier ``uvshim install``; None if it is not."""
+    python_line, paths_line = _PYTHON_LINE.search(text), _PATHS_LINE.search(text)
+    earlier = None if python_line else _EARLIER_PYTHON.search(text)
+    quoted = python_line[1] if python_line else earlier and (earlier[1] or earlier[2])
+    if not quoted or paths_line is None:
+        return None
+    try:
+        python, paths = shlex.split(quoted), json.loads(paths_line[1])
+    except ValueError:
+        return None
+    if len(python) != 1 or not all(isinstance(p, str) for p in paths):
+        return None
+    return LauncherTarget(python[0], tuple(paths), falls_back=python_line is not None)
+
+
+def launcher_problem(launcher: Path, loads: Callable[[str, tuple[str, ...]], str | None],
+                     ) -> str | None:
+    """Why ``launcher`` runs uv without uvshim (or, from an earlier uvshim, cannot run it at
+    all); None when it works. ``loads`` tries its Python on its folders (``_loads_uvshim``)."""
+    try:
+        target = launcher_target(launcher.read_text(encoding="utf-8", errors="replace"))
+    except OSError as exc:
+        return f"cannot read {launcher}: {exc.strerror}"
+    if target is None:
+        return None  # not a launcher any more: _check_first says so
+    if not (os.path.isfile(target.python) and os.access(target.python, os.X_OK)):
+        problem = f"its Python {target.python} is gone"
+    else:
+        failure = loads(target.python, target.paths)
+        if failure is None:
+            return None
+        problem = f"{target.python} cannot load uvshim ({failure})"
+    if target.falls_back:
+        return f"{problem}, so it runs uv without uvshim"
+    return f"{problem}, and this launcher of an earlier uvshim fails instead of running uv"
+
+
+# What the launcher imports: the replay, the full check and, for a uv.toml, a TOML parser.
+_LOAD_PROBE = """import sys
+sys.path[:0] = sys.argv[1:]
+import uvshim.entry, uvshim.run
+try:
+    import tomllib
+except ImportError:
+    import tomli
+"""
+
+
+def _loads_uvshim(python: str, paths: tuple[str, ...]) -> str | None:
+    """None if ``python`` imports uvshim and what it needs from ``paths``, else the error."""
+    try:
+        done = subprocess.run([python, "-I", "-S", "-c", _LOAD_PROBE, *paths],
+                              capture_output=True, text=True, errors="replace", timeout=60,
+                              check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return str(exc)
+    if done.returncode == 0:
+        return None
+    lines = done.stderr.strip().splitlines()
+    return lines[-1] if lines else f"exit status {done.returncode}"
+
+
+def _rewrite_hint(folder: Path, manifest: Manifest) -> str:
+    replace = " --replace-uvx" if manifest.real_uv else ""
+    return (f"point it at this uvshim with `uvshim install --dir {folder}{replace}`, "
+            f"or remove it with `uvshim uninstall --dir {folder}`")
 
 
 def _check_first(launcher: Path, environ: Mapping[str, str]) -> tuple[str, bool]:
@@ -348,14 +471,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "uninstall", help="remove the launchers install wrote",
         description="Remove what `uvshim install` recorded in a folder, and nothing else.")
     uninstall.add_argument("--dir", type=Path, default=None,
-                           help="the folder given to install (default: the per-user folder)")
+                           help="the folder given to install (default: the per-user folder "
+                                "and every folder on PATH holding a recorded launcher)")
 
 
 def run_command(options: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> int:
     folder = (options.dir or default_shim_dir()).absolute()
     try:
         if options.command == "uninstall":
-            return _report_uninstall(uninstall_launchers(folder))
+            found = [folder] if options.dir else installed_folders(folder, environ)
+            for each in found or [folder]:  # none: uninstall_launchers says what to pass
+                _report_uninstall(uninstall_launchers(each))
+            return 0
         if options.check:
             return _report_check(check_launchers(folder, environ))
         if options.replace_uvx and options.dir is None:
