@@ -1,4 +1,5 @@
-"""``doctor``'s scan: every environment in uv's cache, every installed tool, the managed Pythons.
+"""``doctor``'s scan: every environment in uv's cache, every installed tool, the managed Pythons
+(each against the build the running uv would install for it: ``pythons``).
 
 Every bucket version uv has used is read: ``environments-v1`` (0.5.x) and ``environments-v2``
 (0.6.0-0.13.9), and any later ``environments-vN``, since a cache shared by several uv
@@ -13,8 +14,8 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from uvshim.builds import managed_build
 from uvshim.commands.doctor.checks import Finding, check_cached
+from uvshim.commands.doctor.pythons import ManagedPython, managed_pythons
 from uvshim.commands.doctor.report import Progress
 from uvshim.commands.doctor.tools import check_tool, tool_folders
 from uvshim.environments import read_entry
@@ -34,7 +35,7 @@ class UvDirs:
 class Scan:
     checked: dict[str, int]  # per kind of thing looked at
     findings: list[Finding]
-    pythons: list[dict[str, object]]  # the managed installations, for the report
+    pythons: list[ManagedPython]  # the managed installations and minor-version links
 
 
 def uv_dirs(uv: str, cache_dir: str | None, environ: Mapping[str, str]) -> UvDirs:
@@ -66,7 +67,16 @@ def cache_entries(cache_dir: str) -> list[str]:
                   if not path.endswith(".lock") and not os.path.basename(path).startswith("."))
 
 
-def scan(dirs: UvDirs, state: str, progress: Progress) -> Scan:
+@dataclass(frozen=True)
+class UvAsked:
+    """The running uv, for the managed Pythons' comparison with its download list."""
+
+    path: str
+    version: str
+    environ: Mapping[str, str]
+
+
+def scan(dirs: UvDirs, state: str, progress: Progress, uv: UvAsked | None = None) -> Scan:
     entries = cache_entries(dirs.cache)
     tools = tool_folders(dirs.tools)
     progress.total = len(entries) + len(tools)
@@ -80,24 +90,10 @@ def scan(dirs: UvDirs, state: str, progress: Progress) -> Scan:
         found = check_tool(folder, state)
         findings += [found] if found else []
     progress.close()
-    pythons = managed_pythons(dirs.pythons)
+    pythons = managed_pythons(dirs.pythons, uv.path if uv else None,
+                              uv.version if uv else "", uv.environ if uv else {}, state)
+    findings += [found for found in (python.finding() for python in pythons) if found]
     checked = {"cached-environment": len(entries), "tool": len(tools),
                "managed-python": len(pythons)}
     return Scan(checked, findings, pythons)
 
-
-def managed_pythons(python_dir: str) -> list[dict[str, object]]:
-    """Each installation folder with its BUILD, and each minor-version link with its target."""
-    try:
-        names = sorted(os.listdir(python_dir))
-    except OSError:
-        return []
-    found: list[dict[str, object]] = []
-    for name in names:
-        path = os.path.join(python_dir, name)
-        if name.startswith(".") or not os.path.isdir(path):
-            continue
-        link = os.readlink(path) if os.path.islink(path) else None
-        _, build = managed_build(path)
-        found.append({"name": name, "folder": path, "build": build, "link_to": link})
-    return found
