@@ -30,13 +30,13 @@ class Fix:
 
 def fix_all(findings: list[Finding], uv: str, environ: Mapping[str, str],
             extra_uv_args: list[str]) -> list[Fix]:
-    fixes = [_drop_link(finding) for finding in findings if finding.kind == "cached-environment"]
-    fixes += [_repair_tool(finding, uv, environ, extra_uv_args)
+    fixes = [drop_link(finding) for finding in findings if finding.kind == "cached-environment"]
+    fixes += [repair_tool(finding, uv, environ, extra_uv_args)
               for finding in findings if finding.kind == "tool"]
     return fixes
 
 
-def _drop_link(finding: Finding) -> Fix:
+def drop_link(finding: Finding) -> Fix:
     if finding.target is None:
         return Fix(finding, ok=False, did="nothing to drop")
     bucket = os.path.dirname(finding.path)
@@ -49,7 +49,7 @@ def _drop_link(finding: Finding) -> Fix:
                                      "time (`uv cache prune` removes the old one)")
 
 
-def _repair_tool(finding: Finding, uv: str, environ: Mapping[str, str],
+def repair_tool(finding: Finding, uv: str, environ: Mapping[str, str],
                  extra_uv_args: list[str]) -> Fix:
     commands = repair_commands(finding, uv)
     if not commands:

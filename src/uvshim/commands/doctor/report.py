@@ -42,6 +42,32 @@ def summary_rows(checked: dict[str, int], found: dict[str, int], fixed: dict[str
     return rows
 
 
+def upgrade_rows(counts: dict[str, dict[str, int]]) -> list[list[str]]:
+    """What ``--fix`` did about managed Pythons on an older build, and about what was built
+    on them."""
+    rows = [["after upgrading builds", "upgraded", "rebuilt", "left"]]
+    for kind, label in KIND_LABELS.items():
+        row = counts.get(kind, {})
+        rows.append([label, *(str(row.get(column, 0)) for column in
+                              ("upgraded", "rebuilt", "left"))])
+    return rows
+
+
+def python_lines(pythons: Sequence[dict[str, object]]) -> list[str]:
+    """One line per managed installation: its key, its build, uv's build, what to do."""
+    lines = []
+    for python in pythons:
+        if python.get("link_to"):
+            continue
+        installed = python.get("installed_build") or "unknown"
+        source = f" ({python['installed_build_from']})" if python.get("installed_build_from") \
+            else ""
+        lines.append(f"managed Python: {python['name']}: installed build {installed}{source}, "
+                     f"uv would install {python.get('uv_build') or '(cannot tell)'}\n"
+                     f"  {python['status']}: {python['reason']}")
+    return lines
+
+
 def table(rows: Sequence[Sequence[str]]) -> str:
     """Left-aligned first column, right-aligned numbers, two spaces between columns."""
     widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
