@@ -1,10 +1,12 @@
 """``uvshim explain [--json] [UVX ARGS...]``: a dry run of the shim for one ``uvx`` call.
 
 Prints the real uv, the interpreter uv will use and why, its identity and build, every cached
-environment considered with what it was built for and its verdict, the decision, and the
-exact argv the shim would exec. It runs the shim's own check (``check.check``) as a dry run,
-so the decision and the lines it shows are the shim's by construction. Changes nothing:
-identities are probed afresh in a scratch state folder, and no link is dropped.
+environment considered with what it was built for and its verdict, the decision, the
+exact argv the shim would exec, and every managed Python with its build against the build
+the running uv would install (the same comparison as ``doctor``). It runs the shim's own
+check (``check.check``) as a dry run, so the decision and the lines it shows are the shim's by
+construction. Changes nothing: identities are probed afresh in a scratch state folder, and
+no link is dropped.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from typing import TextIO
 
 from uvshim.builds import BuildReview, fingerprint, read_record
 from uvshim.check import DRY_RUN, check, unchanged
+from uvshim.commands.doctor.pythons import managed_pythons
 from uvshim.commands.error_handler import handled
+from uvshim.discovery.search import managed_root
 from uvshim.errors import UvshimError
 from uvshim.messages import cannot_decide
 from uvshim.policy import DISABLED, Decision
@@ -66,7 +70,8 @@ def main(argv: Sequence[str], environ: Mapping[str, str] = os.environ,
 
 
 def _explain(uvx_args: list[str], as_json: bool, environ: Mapping[str, str], out: TextIO) -> int:
-    report = build_report(preview(uvx_args, environ, os.getcwd()))  # no real uv: exit 1
+    seen = preview(uvx_args, environ, os.getcwd())  # no real uv: exit 1
+    report = build_report(seen, survey_pythons(seen, environ, os.getcwd()))
     out.write(json.dumps(report, indent=2) + "\n" if as_json else render_text(report))
     return 0
 
@@ -120,9 +125,25 @@ def preview(args: list[str], environ: Mapping[str, str], cwd: str) -> Preview:
                    [*prefix, *final])
 
 
-def build_report(seen: Preview) -> dict[str, object]:
+def survey_pythons(seen: Preview, environ: Mapping[str, str], cwd: str) -> dict[str, object]:
+    """``{dir, problem, installations}``: each managed Python as ``doctor`` reports it, its
+    ``sys.version`` probed in a scratch state folder, like the interpreter's. The folder is
+    found as the shim finds it (``uv python dir`` would be one more process), and uv is asked
+    for its download list only when there is an installation to compare."""
+    version = str(seen.uv_version) if seen.uv_version else "(unknown)"
+    try:
+        folder = managed_root(environ, cwd)
+    except UvshimError as exc:
+        return {"dir": None, "problem": str(exc), "installations": []}
+    with tempfile.TemporaryDirectory(prefix="uvshim-explain-") as scratch:
+        found = managed_pythons(folder, seen.uv, version, environ, scratch)
+    return {"dir": folder, "problem": None,
+            "installations": [python.to_json() for python in found]}
+
+
+def build_report(seen: Preview, pythons: dict[str, object] | None = None) -> dict[str, object]:
     """The ``--json`` document: keys ``schema``, ``uv``, ``interpreter``, ``cache``,
-    ``environments``, ``decision``, ``argv``."""
+    ``environments``, ``decision``, ``argv``, ``managed_pythons``."""
     found, decision = seen.survey, seen.decision
     return {
         "schema": SCHEMA,
@@ -135,6 +156,7 @@ def build_report(seen: Preview) -> dict[str, object]:
                      "drop": list(decision.drop), "flags": list(decision.flags),
                      "messages": [f"uvshim: {m}" for m in decision.messages]},
         "argv": list(seen.argv),
+        "managed_pythons": pythons,
     }
 
 
@@ -204,6 +226,7 @@ def render_text(report: dict[str, object]) -> str:
     lines.append(("decision", f"{decision['action']}: {decision['reason']}"))
     lines += [("  says", str(message)) for message in _list(decision["messages"])]
     lines.append(("argv", shlex.join(str(arg) for arg in _list(report["argv"]))))
+    lines += _python_lines(report["managed_pythons"])
     width = max(len(label) for label, _ in lines) + 2
     return "".join(f"{label:<{width}}{text}\n" for label, text in lines)
 
@@ -224,6 +247,23 @@ def _interpreter_lines(data: object) -> list[tuple[str, str]]:
     if info["managed_install"]:
         lines.append(("  managed", f"{info['managed_install']}, BUILD "
                                    f"{info['managed_build'] or '(none)'}"))
+    return lines
+
+
+def _python_lines(data: object) -> list[tuple[str, str]]:
+    if data is None:
+        return []
+    info = _dict(data)
+    if info["problem"]:
+        return [("managed", f"cannot tell: {info['problem']}")]
+    lines = []
+    for python in (_dict(item) for item in _list(info["installations"])):
+        if python["link_to"]:
+            continue
+        installed = python["installed_build"] or "unknown"
+        lines.append(("managed", f"{python['name']}: installed build {installed}, uv would "
+                                 f"install {python['uv_build'] or '(cannot tell)'}"))
+        lines.append((f"  {python['status']}", str(python["reason"])))
     return lines
 
 
