@@ -1,5 +1,5 @@
 """A shim run, for real, stopped at its exec of uv: what it imported, which processes it
-started, what it would have exec'd and what it said. It enters through ``fast_path.main``, as
+started, what it would have exec'd and what it said. It enters through ``entry.main``, as
 the launchers do, so a replayed memo shows as a run that never imported ``uvshim.run``."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def hook(event, args):
 sys.addaudithook(hook)
 sys.path[:0] = PATHS
 from uvshim.entry import main
-main("uvx", sys.argv[1:])
+main(sys.argv[1], sys.argv[2:])
 """
 
 
@@ -47,9 +47,11 @@ class AuditedRun:
         return "uvshim.run" in self.modules
 
 
-def audited(sandbox: Sandbox, args: list[str], **extra_env: str) -> AuditedRun:
+def audited(sandbox: Sandbox, args: list[str], mode: str = "uvx",
+            **extra_env: str) -> AuditedRun:
+    """``uvx ARGS`` (or, with ``mode="uv"``, ``uv ARGS``) through the launchers' entry."""
     code = AUDITED_RUN.replace("PATHS", json.dumps(runtime_paths()))
-    done = sandbox.run([sys.executable, "-I", "-S", "-c", code, *args],
+    done = sandbox.run([sys.executable, "-I", "-S", "-c", code, mode, *args],
                        {**sandbox.env(), **extra_env})
     lines = done.stderr.splitlines()
     audit = [line for line in lines if line.startswith("AUDIT")]

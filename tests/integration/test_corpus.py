@@ -1,0 +1,212 @@
+"""Commands people type, through the shim, with the newest uv and real interpreters.
+
+On a healthy cache every one must go through untouched: no ``uvshim:`` line and the exact argv
+handed to uv. After the interpreter is swapped behind the same path, every one that uv would
+run in the stale environment must drop it (one line), and the rest (a throw-away cache,
+another interpreter, help) must still say nothing. Each run stops at the exec of uv
+(``_support.audit``), so the corpus costs a Python start per command, not a uv run.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from _support.audit import audited
+from _support.interpreters import make_prefix, swap_prefix
+from _support.sandbox import Sandbox, require_python
+from _support.uv_binaries import NEWEST, uv_release
+
+OLD, NEW = "3.11", "3.12"
+LAYOUT = "unversioned"  # the layout where every uv release reuses the stale environment
+
+
+@dataclass(frozen=True)
+class Typed:
+    """One command as typed: ``uvx ARGS`` or ``uv ARGS``, with variables and placeholders
+    (``{wheels}``, ``{cache}``, ``{prefix}``, ``{other}``, ``{work}``) filled in per test."""
+
+    args: tuple[str, ...]
+    mode: str = "uvx"
+    env: dict[str, str] = field(default_factory=dict)
+    stale_after_swap: bool = True  # uv would run it in an environment built before the swap
+    quiet: bool = False  # uv's -q: a successful drop is not said
+
+
+T = "shimcheck"
+OFF = ("--offline", "--find-links", "{wheels}")
+
+
+def uvx(*args: str, stale: bool = True, quiet: bool = False, **env: str) -> Typed:
+    return Typed((*OFF, *args), "uvx", env, stale, quiet)
+
+
+def uv(*args: str, stale: bool = True, quiet: bool = False, **env: str) -> Typed:
+    return Typed(args, "uv", env, stale, quiet)
+
+
+CORPUS: dict[str, Typed] = {
+    "plain": uvx(T),
+    "tool arguments": uvx(T, "--version"),
+    "tool help": uvx(T, "--help"),
+    "tool arguments after --": uvx(T, "--", "--python", "x"),
+    "tool arguments like uv's": uvx(T, "--no-cache", "-q", "--with", "x"),
+    "version pin with @": uvx(f"{T}@1.0"),
+    "from, same name": uvx("--from", T, T),
+    "from, pinned": uvx("--from", f"{T}==1.0", T),
+    "from, range": uvx("--from", f"{T}>=1", T),
+    "from=, attached": uvx(f"--from={T}", T),
+    "quiet": uvx("-q", T, quiet=True),
+    "very quiet": uvx("-qq", T, quiet=True),
+    "verbose": uvx("-v", T),
+    "long quiet": uvx("--quiet", T, quiet=True),
+    # After the swap these find the swapped file under ``python3`` (not the default's
+    # ``python``): another bucket, where the environments built before the swap by the
+    # commands below that name ``python3`` went stale too.
+    "python minor": uvx("--python", NEW, T),
+    "-p minor": uvx("-p", NEW, T),
+    "-p attached": uvx(f"-p{NEW}", T),
+    "--python=": uvx(f"--python={NEW}", T),
+    "python3.12 name": uvx("-p", f"python{NEW}", T),
+    "cpython@": uvx("-p", f"cpython@{NEW}", T),
+    "cpython3.12": uvx("-p", f"cpython{NEW}", T),
+    "UV_PYTHON": uvx(T, UV_PYTHON=NEW),
+    "python range": uvx("-p", ">=3.11", T),
+    "python path": uvx("--python", "{prefix}/bin/python3", T),
+    "python folder": uvx("--python", "{prefix}", T),
+    "UV_PYTHON path": uvx(T, UV_PYTHON="{prefix}/bin/python3"),
+    "another python": uvx("-p", "{other}/bin/python3", T, stale=False),
+    "isolated": uvx("--isolated", T),
+    "refresh": uvx("--refresh", T),
+    "refresh one package": uvx("--refresh-package", T, T),
+    "reinstall": uvx("--reinstall", T),
+    "upgrade": uvx("--upgrade", T),
+    "no progress": uvx("--no-progress", T),
+    "color": uvx("--color", "never", T),
+    "no color": uvx("--no-color", T),
+    "native tls": uvx("--native-tls", T),
+    "same cache, flag": uvx("--cache-dir", "{cache}", T),
+    "same cache, attached": uvx("--cache-dir={cache}", T),
+    "no cache": uvx("--no-cache", T, stale=False),
+    "UV_NO_CACHE": uvx(T, stale=False, UV_NO_CACHE="1"),
+    "UV_OFFLINE instead of --offline": Typed(("--find-links", "{wheels}", T), "uvx",
+                                             {"UV_OFFLINE": "1"}),
+    "python preference": uvx("--python-preference", "only-system", T),
+    "no managed python": uvx("--no-managed-python", T),
+    "no python downloads": uvx("--no-python-downloads", T),
+    "UV_PYTHON_DOWNLOADS": uvx(T, UV_PYTHON_DOWNLOADS="never"),
+    "no config": uvx("--no-config", T),
+    "config file": uvx("--config-file", "{work}/uv.toml", T),
+    "UV_NO_CONFIG": uvx(T, UV_NO_CONFIG="1"),
+    "exclude newer": uvx("--exclude-newer", "2030-01-01", T),
+    "resolution": uvx("--resolution", "lowest-direct", T),
+    "prerelease": uvx("--prerelease", "allow", T),
+    "index strategy": uvx("--index-strategy", "unsafe-best-match", T),
+    "keyring": uvx("--keyring-provider", "disabled", T),
+    "link mode": uvx("--link-mode", "copy", T),
+    "compile bytecode": uvx("--compile-bytecode", T),
+    "no build": uvx("--no-build", T),
+    "no sources": uvx("--no-sources", T),
+    "with": uvx("--with", T, T),
+    "with requirements": uvx("--with-requirements", "{work}/requirements.txt", T),
+    "directory": uvx("--directory", "{work}/sub", T),
+    "project": uvx("--project", "{work}/sub", T),
+    "help": uvx("--help", stale=False),
+    "version": uvx("--version", stale=False),
+    "uv tool run": uv("--offline", "tool", "run", "--find-links", "{wheels}", T),
+    "uv tool run, from": uv("tool", "run", *OFF, "--from", T, T),
+    "uv global options first": uv("-q", "--offline", "tool", "run", "--find-links",
+                                  "{wheels}", T, quiet=True),
+    "uv tool run quiet": uv("tool", "run", "-q", *OFF, T, quiet=True),
+    "uv tool run python": uv("tool", "run", "--python", NEW, *OFF, T),
+    "uv --cache-dir": uv("--cache-dir", "{cache}", "tool", "run", *OFF, T),
+    "uv tool uvx": uv("tool", "uvx", *OFF, T),
+    "uv tool run, no cache": uv("--no-cache", "tool", "run", *OFF, T, stale=False),
+    "uv pip list": uv("pip", "list", stale=False),
+    "uv run": uv("run", "python", "-c", "pass", stale=False),
+    "uv --version": uv("--version", stale=False),
+}
+
+
+class Corpus:
+    def __init__(self, sandbox: Sandbox, wheels: Path) -> None:
+        for minor in (OLD, NEW):
+            require_python(minor)
+        self.sandbox = sandbox
+        self.real = uv_release(NEWEST)
+        self.prefix = sandbox.root / "prefix"
+        other = sandbox.root / "other"
+        sandbox.path_dirs = [make_prefix(self.prefix, OLD, LAYOUT), self.real]
+        make_prefix(other, NEW, "symlinked")
+        work = sandbox.root / "work"
+        (work / "sub").mkdir()
+        (work / "uv.toml").write_text("")
+        (work / "requirements.txt").write_text(f"{T}\n")
+        self.places = {"wheels": str(wheels), "cache": str(sandbox.root / "cache"),
+                       "prefix": str(self.prefix), "other": str(other), "work": str(work)}
+
+    def args(self, typed: Typed) -> list[str]:
+        return [arg.format(**self.places) for arg in typed.args]
+
+    def env(self, typed: Typed) -> dict[str, str]:
+        return {name: value.format(**self.places) for name, value in typed.env.items()}
+
+    def run_bare(self, typed: Typed) -> None:
+        """Run it with uv itself, so that each bucket it uses holds an environment."""
+        binary = self.real / ("uvx" if typed.mode == "uvx" else "uv")
+        self.sandbox.run([str(binary), *self.args(typed)], {**self.sandbox.env(),
+                                                             **self.env(typed)})
+
+    def links(self) -> dict[Path, str]:
+        return {entry: os.readlink(entry)
+                for entry in (self.sandbox.root / "cache").glob("environments-v2/*/*")
+                if entry.is_symlink()}
+
+    def notes(self, typed: Typed) -> list[str]:
+        """The shim's lines for ``typed``, after checking it hands uv the argv unchanged."""
+        args = self.args(typed)
+        seen = audited(self.sandbox, args, typed.mode, **self.env(typed))
+        prefix = [str(self.real / "uv"), *(["tool", "uvx"] if typed.mode == "uvx" else [])]
+        assert seen.argv == [*prefix, *args]
+        return seen.notes
+
+
+@pytest.fixture
+def corpus(sandbox: Sandbox, tool_wheels: Path) -> Corpus:
+    corpus = Corpus(sandbox, tool_wheels)
+    built = sandbox.run([str(corpus.real / "uvx"), *corpus.args(CORPUS["plain"])])
+    assert built.stdout.startswith(f"shimcheck {OLD} "), built.stderr
+    return corpus
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 60
+
+
+def test_a_healthy_cache_gets_no_line_and_the_argv_unchanged(corpus: Corpus) -> None:
+    said = {name: corpus.notes(typed) for name, typed in CORPUS.items()}
+    assert {name: notes for name, notes in said.items() if notes} == {}
+
+
+def test_after_a_swap_every_command_that_would_reuse_the_stale_environment_drops_it(
+        corpus: Corpus) -> None:
+    for typed in CORPUS.values():
+        corpus.run_bare(typed)
+    built = corpus.links()
+    assert len({entry.parent for entry in built}) >= 2  # the default bucket and python3's
+    swap_prefix(corpus.prefix, NEW, LAYOUT)
+    wrong: dict[str, tuple[list[str], int]] = {}
+    for name, typed in CORPUS.items():
+        for entry, target in built.items():
+            if not os.path.lexists(entry):
+                os.symlink(target, entry)  # dropped by the command before
+        notes = corpus.notes(typed)
+        dropped = len(set(built) - set(corpus.links()))
+        said = 1 if typed.stale_after_swap and not typed.quiet else 0
+        if bool(dropped) != typed.stale_after_swap or len(notes) != said or not all(
+                "so uv builds" in note for note in notes):
+            wrong[name] = (notes, dropped)
+    assert not wrong, wrong
