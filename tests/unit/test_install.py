@@ -88,7 +88,8 @@ def test_real_uv_is_never_replaced_even_with_force(tmp_path: Path) -> None:
 def test_foreign_uvx_needs_a_flag_and_force_sets_it_aside(tmp_path: Path) -> None:
     folder = tmp_path / "bin"
     fake_binary(folder / "uvx", "#!/bin/sh\necho mine\n")
-    with pytest.raises(UvshimError, match=r"bin/uvx exists and is not a uvshim launcher"):
+    with pytest.raises(UvshimError, match=r"bin/uvx exists and is not a uvshim launcher; "
+                                          r"choose another --dir, or --force to set it aside"):
         install.install_launchers(folder, names=("uvx",))
     installed = install.install_launchers(folder, force=True, names=("uvx",))
     assert installed.set_aside == (folder / ".uvshim" / "replaced" / "uvx",)

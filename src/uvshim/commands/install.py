@@ -30,7 +30,7 @@ SHIM_NAMES = ("uvx", "uv")
 STATE_FOLDER = ".uvshim"
 MANIFEST_FORMAT = 1
 # Modules the hot path may import; their folders go on the launcher's sys.path.
-_RUNTIME_MODULES = ("uvshim", "packaging", "filelock", "platformdirs", "tomli")
+_RUNTIME_MODULES = ("uvshim", "packaging", "platformdirs", "tomli")
 # `uvx --version` prints "uvx X" from 0.7.0 and "uv-tool-uvx X" before (uv-facts section 8).
 _UVX_VERSION_RE = re.compile(r"^(?:uvx|uv-tool-uvx) \d+\.\d+\.\d+")
 _UV_VERSION_RE = re.compile(r"^uv \d+\.\d+\.\d+")
@@ -173,8 +173,12 @@ def _displaces(target: Path, *, force: bool, replace_uvx: bool) -> bool:
         raise UvshimError(f"{target} does not answer --version like uv's uvx; "
                           "--force to replace it anyway (uninstall puts it back)")
     if not (replace_uvx or force):
+        # The flag that fits what is there: a real uvx is replaced by one bound to the uv
+        # beside it; anything else is set aside by --force.
+        hint = ("--replace-uvx to replace the real uvx" if target.name == "uvx"
+                and _prints(target, _UVX_VERSION_RE) else "--force to set it aside")
         raise UvshimError(f"{target} exists and is not a uvshim launcher; choose another --dir, "
-                          "or --replace-uvx to replace the real uvx (uninstall puts it back)")
+                          f"or {hint} (uninstall puts it back)")
     return True
 
 
