@@ -118,7 +118,9 @@ def test_json_report_has_the_documented_keys(world: Path) -> None:
     assert explain.main(["--json", "ruff"], environ(world), out) == 0
     report = json.loads(out.getvalue())
     assert list(report) == ["schema", "uv", "interpreter", "cache", "environments",
-                            "decision", "argv"]
+                            "decision", "argv", "managed_pythons"]
+    assert report["managed_pythons"] == {"dir": str(world / ".local" / "share" / "uv" / "python"),
+                                         "problem": None, "installations": []}
     assert report["uv"] == {"path": str(world / "uv"), "version": "0.13.9"}
     assert report["interpreter"]["source"] == "python on PATH"
     assert report["interpreter"]["identity"]["build"] == "main, Jan 1 2024"
