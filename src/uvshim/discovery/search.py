@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.conda import base_environment
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.request import (
     DEFAULT,
@@ -94,8 +95,8 @@ def _refuse_unmodelled_platform(environ: Mapping[str, str], uv: Version) -> None
     if os.name != "posix":
         raise UndecidableError("interpreter discovery is modelled on POSIX only (no registry)")
     # Variables that add interpreters ahead of the search (all versions): a parent interpreter,
-    # an active base conda environment, uv's own test hooks.
-    for name in ("UV_INTERNAL__PARENT_INTERPRETER", "CONDA_PREFIX", "UV_TEST_PYTHON_PATH",
+    # uv's own test hooks. An active conda environment is modelled (``conda.py``).
+    for name in ("UV_INTERNAL__PARENT_INTERPRETER", "UV_TEST_PYTHON_PATH",
                  "UV_INTERNAL__TEST_PYTHON_MANAGED"):
         if environ.get(name):
             raise UndecidableError(f"{name} is set; its effect on discovery is not modelled")
@@ -165,7 +166,10 @@ def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
     ``PythonVersionFile::discover(.., with_no_local(true))``: ``<config>/uv/.python-version``,
     else ``.python-versions``; its first line that is neither blank nor a comment, untrimmed.
     """
-    folder = os.path.join(user_config_dir(environ), "uv")
+    config = user_config_dir(environ)  # read only by 0.10.0+, which ignore an empty HOME
+    if config is None:
+        return None
+    folder = os.path.join(config, "uv")
     for name in (".python-version", ".python-versions"):
         path = os.path.join(folder, name)
         if os.path.isfile(path):
@@ -268,7 +272,16 @@ def _find(search: _Search) -> _Found | None:
         if search.preference == "only-managed":
             return None  # SourceNotAllowed: uv fails
         return _first_usable(search, _named_candidates(search))
-    return _first_usable(search, _installed_candidates(search))
+    return _first_usable(search, _all_candidates(search))
+
+
+def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
+    """The base conda environment first, then the installed ones (``python_executables``)."""
+    prefix = base_environment(search.environ, search.uv)
+    if prefix is not None:
+        path = _python_in_directory(prefix, search.uv)
+        yield [_Candidate(path, "conda", f"the base conda environment ({prefix})")]
+    yield from _installed_candidates(search)
 
 
 def _find_provided_path(search: _Search) -> _Found | None:
@@ -301,9 +314,10 @@ def _python_in_directory(folder: str, uv: Version) -> str:
 
 class _Candidate(Record):
     path: str
-    origin: str  # "managed" or "search path"
+    origin: str  # "managed", "search path" or "conda"
     why: str
     managed: str | None = None
+    unmodelled: str = ""  # why the shim cannot follow uv should uv reach this candidate
 
 
 def _installed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
@@ -321,10 +335,15 @@ def _installed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
 def _managed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
     version = search.request.version
     for python in find_managed_pythons(search.environ, search.cwd, search.uv):
+        # ``matches_version`` on the folder's key, before any query (every version).
         if not version.matches(python.version):
             continue
-        executable = python.executable(use_minor_link=not version.has_patch)
         why = f"managed installation {python.name}"
+        problem = python.unmodelled(version)
+        if problem:
+            yield [_Candidate("", "managed", why, python.folder, problem)]
+            continue
+        executable = python.executable(use_minor_link=not version.has_patch)
         yield [_Candidate(executable, "managed", why, python.folder)]
 
 
@@ -426,17 +445,27 @@ def _first_usable(search: _Search, groups: Iterable[list[_Candidate]]) -> _Found
     """``find_python_installation``: the first acceptable candidate.
 
     With the system preference a managed interpreter found early is held back until nothing
-    else is found (0.8.5+).
+    else is found (0.8.5+). A managed pre-release (every version) or debug build (0.8.18+) is
+    skipped but kept: uv falls back to the first one when nothing else qualifies.
     """
     held_back: _Found | None = None
+    fallback: str = ""
     for group in groups:
         for candidate, identity in _identified(search, group):
             verdict = _verdict(search, candidate, identity)
             found = (candidate.path, identity, candidate.why, candidate.managed)
             if verdict == "hold" and held_back is None:
                 held_back = found
+            elif verdict == "fallback":
+                fallback = fallback or candidate.path
             elif verdict == "use":
+                _refuse_unusual_build(search, identity)
                 return found
+    if held_back is None and fallback:
+        raise UndecidableError(f"uv falls back to {fallback} (a pre-release or debug build), "
+                               "which is not modelled")
+    if held_back is not None:
+        _refuse_unusual_build(search, held_back[1])
     return held_back
 
 
@@ -444,12 +473,15 @@ def _identified(search: _Search,
                 group: list[_Candidate]) -> list[tuple[_Candidate, InterpreterIdentity]]:
     identified = []
     for candidate in group:
+        if candidate.unmodelled:
+            # Reached: uv would query it and might take it.
+            raise UndecidableError(candidate.unmodelled)
         identity = _identify(search, candidate.path)
         if identity is not None:
             identified.append((candidate, identity))
     if len(group) > 1 and search.uv >= Version("0.12.5"):
         # Equal-priority files are ordered by installation key, newest first (#21134).
-        identified.sort(key=lambda item: _release(item[1]), reverse=True)
+        identified.sort(key=lambda item: _version_key(item[1]), reverse=True)
     return identified
 
 
@@ -492,40 +524,139 @@ def _is_cpython_name(name: str) -> bool:
     return name.startswith("cpython") and rest[:1] == "." and rest[1:2].isdigit()
 
 
-def _release(identity: InterpreterIdentity) -> tuple[int, ...]:
-    if identity.version.count(".") != 2 or not is_release(identity.version):
+def split_version(text: str) -> tuple[tuple[int, int, int], str] | None:
+    """``3.12.1`` -> ((3, 12, 1), ""); ``3.14.0rc1`` -> ((3, 14, 0), "rc1"); else None.
+
+    Only the forms Python reports and python-build-standalone names: a three-part release and
+    an optional ``a``/``b``/``rc`` pre-release with its number.
+    """
+    end = len(text)
+    for index, char in enumerate(text):
+        if not (char.isdigit() or char == "."):
+            end = index
+            break
+    release, pre = text[:end], text[end:]
+    if release.count(".") != 2 or not is_release(release):
+        return None
+    if pre and _pre_rank(pre) is None:
+        return None
+    major, minor, patch = (int(part) for part in release.split("."))
+    return (major, minor, patch), pre
+
+
+def _pre_rank(pre: str) -> tuple[int, int] | None:
+    for rank, label in enumerate(("a", "b", "rc")):
+        number = pre[len(label):]
+        if pre.startswith(label) and number.isascii() and number.isdigit():
+            return rank, int(number)
+    return None
+
+
+def _version_parts(identity: InterpreterIdentity) -> tuple[tuple[int, int, int], str]:
+    parts = split_version(identity.version)
+    if parts is None:
         raise UndecidableError(
-            f"{identity.sys_executable} is Python {identity.version}: pre-releases not modelled")
-    return tuple(int(part) for part in identity.version.split("."))
+            f"{identity.sys_executable} reports Python {identity.version}, not modelled")
+    return parts
+
+
+def _version_key(identity: InterpreterIdentity) -> tuple[object, ...]:
+    """PEP 440 order of the versions Python reports: a pre-release before its release."""
+    release, pre = _version_parts(identity)
+    return (release, (0, *(_pre_rank(pre) or ())) if pre else (1,))
 
 
 def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdentity) -> str:
-    """"use", "skip" or "hold" (a managed interpreter under the system preference)."""
+    """"use", "skip", "hold" (a managed interpreter under the system preference) or
+    "fallback" (a managed pre-release or debug build, used only when nothing else is found)."""
     if identity.is_virtualenv:
         return "skip"  # EnvironmentPreference::OnlySystem, every version
     if search.request.kind == NAME:
-        _refuse_unusual_build(identity)
         return _preference_verdict(search, candidate, identity)
-    if not search.request.version.matches(_release(identity)):
+    if not _satisfies_request(search, candidate, identity):
         return "skip"
-    _refuse_unusual_build(identity)
-    if search.request.kind == IMPLEMENTATION and identity.implementation != "CPython":
-        return "skip"
+    opt_in = _opt_in_verdict(search, candidate, identity)
+    if opt_in != "use":
+        return opt_in
     return _preference_verdict(search, candidate, identity)
 
 
-def _refuse_unusual_build(identity: InterpreterIdentity) -> None:
-    _release(identity)
+def _satisfies_request(search: _Search, candidate: _Candidate,
+                       identity: InterpreterIdentity) -> bool:
+    """``VersionRequest::matches_installation`` (0.5.0-0.12.5, the same rules).
+
+    For a conda base prefix a default request becomes ``Any`` (``into_request_for_source``):
+    any version, variant or implementation there will do. Otherwise the version must match;
+    a patch request wants a final release; a free-threaded build needs opt-in up to Python 3.13,
+    and from 3.14 on satisfies the default variant from uv 0.9.0 (#16142).
+    """
+    request = search.request
+    if candidate.origin == "conda" and request.kind == DEFAULT:
+        return True
+    release, pre = _version_parts(identity)
+    version = request.version
+    if not version.matches(release) or (pre and version.has_patch):
+        return False
+    if pre and version.kind == "range":
+        raise UndecidableError(f"{identity.sys_executable} is Python {identity.version}: "
+                               "ranges against pre-releases are not modelled")
+    if identity.gil_disabled and (release[:2] < (3, 14) or search.uv < Version("0.9.0")):
+        return False
+    return request.kind != IMPLEMENTATION or identity.implementation == "CPython"
+
+
+_DEFAULT_NAMES = ("python", "python3")  # ``VersionRequest::Default.executable_names`` on Unix
+
+
+def _opt_in_verdict(search: _Search, candidate: _Candidate,
+                    identity: InterpreterIdentity) -> str:
+    """The opt-in rules of ``find_python_installation`` for the requests modelled here.
+
+    A conda prefix allows pre-releases, debug builds and other implementations. Elsewhere an
+    interpreter found on PATH whose ``sys.executable`` has a default name (``python``,
+    ``python3``) counts as opted in (0.4.16+). Other implementations are skipped otherwise
+    (managed PyPy/GraalPy, a ``python3.N`` link to PyPy). A managed pre-release is skipped but
+    kept as the last resort (every version); a managed debug build too from 0.8.18 (#11520).
+    Pre-releases and debug builds on PATH are taken there (``SearchPath`` allows both); that
+    choice is then refused as unmodelled by ``_refuse_unusual_build``.
+    """
+    if candidate.origin == "conda":
+        return "use"
+    default_name = candidate.origin == "search path" \
+        and os.path.basename(identity.sys_executable) in _DEFAULT_NAMES
     if identity.implementation != "CPython":
-        raise UndecidableError(f"{identity.sys_executable} is {identity.implementation}")
-    if identity.gil_disabled or "d" in identity.abiflags:
-        raise UndecidableError(f"{identity.sys_executable} is a free-threaded or debug build")
+        return "use" if default_name else "skip"
+    _, pre = _version_parts(identity)
+    debug = "d" in identity.abiflags
+    if candidate.origin == "managed" and (pre or (debug and search.uv >= Version("0.8.18"))):
+        return "fallback"
+    if candidate.origin == "managed" and debug:
+        raise UndecidableError(f"{candidate.path} is a managed debug build: uv {search.uv} "
+                               "is not modelled for it")
+    return "use"
+
+
+def _refuse_unusual_build(search: _Search, identity: InterpreterIdentity) -> None:
+    """The interpreter uv will use must be a final, GIL, non-debug CPython release."""
+    _, pre = _version_parts(identity)
+    what = ""
+    if identity.implementation != "CPython":
+        what = identity.implementation
+    elif identity.gil_disabled or "d" in identity.abiflags:
+        what = "a free-threaded or debug build"
+    elif pre:
+        what = f"a pre-release ({identity.version})"
+    if what:
+        raise UndecidableError(f"uv {search.uv} would use {identity.sys_executable}, which is "
+                               f"{what}; environments of such interpreters are not modelled")
 
 
 def _preference_verdict(search: _Search, candidate: _Candidate,
                         identity: InterpreterIdentity) -> str:
     if candidate.origin == "managed":
         return "use"
+    if candidate.origin == "conda":
+        return _conda_preference_verdict(search, identity)
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
     # 0.10.12+: an interpreter found on PATH is also judged by what it is
     # (``PythonPreference::allows_interpreter``).
@@ -538,6 +669,21 @@ def _preference_verdict(search: _Search, candidate: _Candidate,
         return "hold"
     return "use"
 
+
+def _conda_preference_verdict(search: _Search, identity: InterpreterIdentity) -> str:
+    """``BaseCondaPrefix`` is no source a preference filters (``allows_source``) and not an
+    explicit one: from 0.10.12 ``allows_installation`` judges it by what it is, so only-managed
+    skips it unless it is managed and only-system skips it if it is."""
+    preference = search.preference
+    if preference in ("managed", "system"):
+        return "use"
+    managed = is_managed(identity, search.environ, search.cwd, search.uv)
+    if search.uv >= Version("0.10.12"):
+        return "use" if managed == (preference == "only-managed") else "skip"
+    if preference == "only-managed":
+        raise UndecidableError(f"the base conda environment under only-managed is not modelled "
+                               f"for uv {search.uv}")
+    return "use"
 
 
 # --- managed installations -----------------------------------------------------------------
@@ -557,32 +703,98 @@ def _parse_key(name: str) -> dict[str, str] | None:
     return key
 
 
+# Implementations and variants in the order uv sorts installation keys, newest key first
+# (``impl Ord for PythonInstallationKey``, ``managed.rs`` ``find_all``; read at 0.12.5): CPython
+# before PyPy and GraalPy, then the version (a pre-release before its final release), then
+# the default variant before the others; up to 0.6.12 the other variants came first (seen with
+# real 0.5.0 and 0.6.4). The order decides which interpreter is *queried* first; each is then
+# judged by what it reports.
+_IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
+_VARIANTS = ("", "debug", "freethreaded", "freethreaded+debug")
+
+
 class ManagedPython(Record):
     folder: str  # absolute, as ``std::path::absolute`` makes it
     name: str
     version: tuple[int, int, int]
     uv: Version
+    implementation: str = "cpython"
+    prerelease: str = ""  # "rc1"
+    variant: str = ""  # "freethreaded", "debug", "freethreaded+debug"
+    other_platform: bool = False  # an arch or libc of this OS the host may or may not run
+
+    @property
+    def is_plain(self) -> bool:
+        return (self.implementation, self.prerelease, self.variant) == ("cpython", "", "")
+
+    def order(self) -> tuple[object, ...]:
+        pre = (0, *(_pre_rank(self.prerelease) or ())) if self.prerelease else (1,)
+        implementation = -_IMPLEMENTATIONS.index(self.implementation) \
+            if self.implementation in _IMPLEMENTATIONS else -9
+        variant = -_VARIANTS.index(self.variant) if self.variant in _VARIANTS else -9
+        if self.uv < Version("0.6.13"):
+            variant = -variant  # ``self.variant.cmp(..)`` not yet reversed: variants first
+        return implementation, self.version, pre, variant
+
+    def unmodelled(self, request: VersionRequest) -> str:
+        """Why the shim cannot follow uv should uv reach this installation, else ""."""
+        executable = self.executable(use_minor_link=False)
+        problems = (
+            (self.other_platform, "is built for another architecture or libc"),
+            (self.implementation not in _IMPLEMENTATIONS or self.variant not in _VARIANTS,
+             "is of a kind not modelled"),
+            ("debug" in self.variant and self.uv < Version("0.8.18"),
+             "is a debug build, not modelled before uv 0.8.18"),
+            (bool(self.prerelease) and request.kind == "range",
+             "is a pre-release, not modelled against a range request"),
+            (not self.is_plain and self._minor_link() is not None,
+             "has a minor-version link, not modelled for variants"),
+            (not os.path.isfile(executable), f"has no {os.path.basename(executable)}"),
+        )
+        for applies, problem in problems:
+            if applies:
+                return f"managed Python {self.name} {problem}"
+        return ""
 
     def executable(self, *, use_minor_link: bool) -> str:
-        """``<folder>[/install]/bin/python3.X``, or the same through the minor-version link.
+        """``<folder>[/install]/bin/<name>``, or the same through the minor-version link.
 
-        The link ``cpython-3.X-<platform>`` is used for a request without a patch version
-        when it is a symlink whose target is exactly this folder: code since 0.7.14 (#13954),
-        links created by default since 0.10.0; 0.6.4 ignores them.
+        The name is ``python3.X`` plus the variant's suffix (``t``, ``d``, ``td``) for CPython,
+        ``pypy3.X`` for PyPy, ``graalpy`` for GraalPy (``ManagedPythonInstallation::
+        executable``). The link ``cpython-3.X-<platform>`` is used for a request without a
+        patch version when it is a symlink whose target is exactly this folder: code since
+        0.7.14 (#13954), links created by default since 0.10.0; 0.6.4 ignores them.
         """
         home = os.path.join(self.folder, "install")
         if not os.path.isdir(home):
             home = self.folder
-        name = f"python{self.version[0]}.{self.version[1]}"
-        direct = os.path.join(home, "bin", name)
-        if not use_minor_link or self.uv < Version("0.7.14"):
+        direct = os.path.join(home, "bin", self._executable_name())
+        if not use_minor_link or not self.is_plain:
             return direct
+        link = self._minor_link()
+        return os.path.join(link, "bin", self._executable_name()) if link else direct
+
+    def _executable_name(self) -> str:
+        minor = f"{self.version[0]}.{self.version[1]}"
+        if self.implementation == "pypy":
+            return f"pypy{minor}"
+        if self.implementation == "graalpy":
+            return "graalpy"
+        suffix = {"freethreaded": "t", "debug": "d", "freethreaded+debug": "td"}
+        return f"python{minor}{suffix.get(self.variant, '')}"
+
+    def _minor_link(self) -> str | None:
+        if self.uv < Version("0.7.14"):
+            return None
+        home = os.path.join(self.folder, "install")
+        if not os.path.isdir(home):
+            home = self.folder
         platform_part = self.name.split("-", 2)[2]
         minor = f"{self.version[0]}.{self.version[1]}"
-        link = os.path.join(os.path.dirname(home), f"cpython-{minor}-{platform_part}")
-        if link != home and _is_link_to(link, home):
-            return os.path.join(link, "bin", name)
-        return direct
+        variant = f"+{self.variant}" if self.variant else ""
+        link = os.path.join(os.path.dirname(home),
+                            f"{self.implementation}-{minor}{variant}-{platform_part}")
+        return link if link != home and _is_link_to(link, home) else None
 
 
 def _is_link_to(link: str, target: str) -> bool:
@@ -636,10 +848,17 @@ def find_managed_pythons(environ: Mapping[str, str], cwd: str, uv: Version) -> l
         python = _managed_python(entry.path, entry.name, uv)
         if python is not None and _build_matches(python, environ, uv):
             found.append(python)
-    return sorted(found, key=lambda python: python.version, reverse=True)
+    return sorted(found, key=ManagedPython.order, reverse=True)
 
 
 def _managed_python(folder: str, name: str, uv: Version) -> ManagedPython | None:
+    """The installation a key-named folder holds, or None when uv would not list it.
+
+    Another OS's builds are never candidates. Other implementations, variants and pre-releases
+    are listed (uv queries them when it reaches them and judges what they report); an arch or
+    libc other than the host's (``x86_64_v3``, ``musl``) may or may not run here, so it is
+    unmodelled only once reached.
+    """
     key = _parse_key(name)
     if key is None:
         return None  # not a key: uv warns and ignores it
@@ -647,14 +866,13 @@ def _managed_python(folder: str, name: str, uv: Version) -> ManagedPython | None
         if os.uname().sysname == "Linux":
             return None  # another operating system's build
         raise UndecidableError("managed Pythons are modelled on Linux only")
-    stable = key["version"].count(".") == 2 and is_release(key["version"])
-    if key["impl"] != "cpython" or not stable \
-            or (key["arch"], key["libc"]) != _host_platform():
-        # Other implementations, variants, pre-releases and compatible-but-different
-        # platforms (x86_64_v3, musl, i686) follow rules not modelled here.
-        raise UndecidableError(f"managed Python {name} is not modelled")
-    major, minor, patch = (int(part) for part in key["version"].split("."))
-    return ManagedPython(folder, name, (major, minor, patch), uv)
+    text, _, variant = key["version"].partition("+")
+    parts = split_version(text) if text.count(".") == 2 else None
+    if parts is None:
+        raise UndecidableError(f"managed Python {name}: its version is not modelled")
+    release, prerelease = parts
+    other = (key["arch"], key["libc"]) != _host_platform()
+    return ManagedPython(folder, name, release, uv, key["impl"], prerelease, variant, other)
 
 
 def _host_platform() -> tuple[str, str]:
