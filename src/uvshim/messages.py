@@ -87,5 +87,10 @@ def cannot_decide(problem: object) -> str:
     return f"warning: {problem}; running uv unchanged"
 
 
+def broken_installation(exc: BaseException) -> str:
+    return (f"warning: uvshim's installation is broken ({type(exc).__name__}: {exc}); running "
+            "uv unchanged; reinstall uvshim")
+
+
 def internal_error(exc: BaseException) -> str:
     return f"warning: internal error ({type(exc).__name__}: {exc}); running uv unchanged"

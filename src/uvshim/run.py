@@ -15,7 +15,13 @@ from uvshim.check import LIVE, check
 from uvshim.errors import UndecidableError, UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
 from uvshim.memo import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
-from uvshim.messages import cannot_decide, internal_error, said_count, say
+from uvshim.messages import (
+    broken_installation,
+    cannot_decide,
+    internal_error,
+    said_count,
+    say,
+)
 from uvshim.state import state_dir
 from uvshim.trace import Trace
 from uvshim.uv.argv import ArgvError, parse_uv, parse_uvx, render, with_options
@@ -101,6 +107,10 @@ def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]
         # line on every run, or people learn to ignore uvshim's lines. The memo of this run
         # (kept when nothing else was said) replays it silently while nothing it read changes.
         say(cannot_decide(exc), once=True)
+    except (ImportError, SyntaxError) as exc:  # a module the check loads late is gone or cut
+        if is_true(environ.get("UVSHIM_STRICT")):
+            raise
+        say(broken_installation(exc))
     except Exception as exc:  # fail open: a bug in the shim must not stop the user's tool
         if is_true(environ.get("UVSHIM_STRICT")):
             raise

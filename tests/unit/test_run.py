@@ -101,6 +101,20 @@ def test_internal_errors_fail_open_and_strict_mode_raises(
         run.main("uvx", args, environ(uv, tmp_path, UVSHIM_STRICT="1"))
 
 
+def test_a_module_the_check_cannot_load_says_to_reinstall(
+        uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    def unloadable(*_args: object, **_kwargs: object) -> Survey:
+        raise ModuleNotFoundError("No module named 'packaging'")
+
+    monkeypatch.setattr(check, "survey", unloadable)
+    args = ["ruff", "check"]
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+    assert capsys.readouterr().err == (
+        "uvshim: warning: uvshim's installation is broken (ModuleNotFoundError: No module named "
+        "'packaging'); running uv unchanged; reinstall uvshim\n")
+
+
 def test_undecidable_is_one_warning(uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     def undecidable(*_args: object, **_kwargs: object) -> Survey:
