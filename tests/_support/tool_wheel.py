@@ -46,3 +46,27 @@ def build_tool_wheel(folder: Path, name: str = TOOL, version: str = VERSION) -> 
         for path, data in files.items():
             archive.writestr(path, data)
     return wheel
+
+
+def build_native_tool_wheel(folder: Path, name: str = "nativecheck", version: str = VERSION,
+                            binary: Path = Path("/bin/true")) -> Path:
+    """A wheel whose only command is a native executable (as ruff's is), shipped in its
+    ``.data/scripts``: it runs without the environment's Python."""
+    folder.mkdir(parents=True, exist_ok=True)
+    module = name.replace("-", "_")
+    info = f"{module}-{version}.dist-info"
+    files = {
+        f"{module}-{version}.data/scripts/{name}": binary.read_bytes(),
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: uvshim-tests\n"
+                         b"Root-Is-Purelib: true\nTag: py3-none-any\n",
+    }
+    record = [_record_line(path, data) for path, data in files.items()] + [f"{info}/RECORD,,"]
+    files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
+    wheel = folder / f"{module}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for path, data in files.items():
+            info_of = zipfile.ZipInfo(path)
+            info_of.external_attr = 0o755 << 16
+            archive.writestr(info_of, data)
+    return wheel

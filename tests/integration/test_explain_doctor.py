@@ -20,7 +20,7 @@ import pytest
 
 from _support.interpreters import fake_managed, make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
-from _support.tool_wheel import build_tool_wheel
+from _support.tool_wheel import build_native_tool_wheel, build_tool_wheel
 from _support.uv_binaries import NEWEST, uv_release
 
 UVSHIM = [sys.executable, "-m", "uvshim"]
@@ -124,6 +124,31 @@ def test_doctor_finds_and_fixes_swapped_and_deleted(sandbox: Sandbox, version: s
     rerun = sandbox.run([uvx, "--isolated", *offline(wheels), "shimcheck"])
     assert rerun.stdout.startswith("shimcheck 3.12 "), rerun.stderr
     assert doctor_json(sandbox)[0] == 0
+
+
+@pytest.mark.parametrize("version", [NEWEST, "0.5.0"])
+def test_a_tool_of_native_commands_is_not_broken_by_a_swap(sandbox: Sandbox,
+                                                            version: str) -> None:
+    """ruff's and uv's commands are native executables: after the interpreter under their
+    tool environment changed they run as before, so doctor finds nothing to fix, while a tool
+    of Python commands beside it is still found."""
+    require_python("3.11")
+    require_python("3.12")
+    wheels = sandbox.root / "wheels"
+    build_native_tool_wheel(wheels)
+    build_tool_wheel(wheels)
+    real = uv_release(version)
+    prefix = sandbox.root / "prefix"
+    sandbox.path_dirs = [make_prefix(prefix, "3.11", "unversioned"), real]
+    sandbox.extra_env.update(UV_FIND_LINKS=str(wheels), UV_OFFLINE="1")
+    for tool in ("nativecheck", "shimcheck"):
+        assert sandbox.run([str(real / "uv"), "tool", "install", tool]).returncode == 0
+    swap_prefix(prefix, "3.12", "unversioned")
+    native = sandbox.run([str(sandbox.root / "tools-bin" / "nativecheck")])
+    assert native.returncode == 0, native.stderr  # /bin/true: it works
+    code, report = doctor_json(sandbox)
+    assert code == 1
+    assert sorted(name for kind, _, name in problems(report) if kind == "tool") == ["shimcheck"]
 
 
 def logging_uv(folder: Path, real_uv: Path) -> tuple[Path, Path]:

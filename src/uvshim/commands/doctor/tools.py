@@ -30,6 +30,8 @@ from uvshim.commands.doctor.checks import (
 from uvshim.environments import CachedEnv, read_pyvenv_cfg
 
 IMPORT_TIMEOUT_S = 60
+# The first bytes of an executable that is not a script: ELF; Mach-O 64 and 32 bit; universal.
+_NATIVE_MAGIC = (b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 # Runs inside the tool's own python: is the tool's distribution importable there?
 _HAS_DISTRIBUTION = (
     "import sys\n"
@@ -53,11 +55,14 @@ def tool_folders(tool_dir: str) -> list[str]:
 def check_tool(folder: str, state: str) -> Finding | None:
     """A tool is judged by whether it works, not by its pyvenv.cfg: uv's own repair
     (``--reinstall`` into the same folder) installs for the new interpreter but leaves
-    ``version_info`` saying the old one (seen with 0.6.4 and 0.13.9)."""
+    ``version_info`` saying the old one (seen with 0.6.4 and 0.13.9). A tool whose commands
+    are all native executables (ruff's, uv's) runs whatever became of the Python beside it."""
     name = os.path.basename(folder)
     config = read_pyvenv_cfg(os.path.join(folder, "pyvenv.cfg"))
     if config is None:
         return Finding("tool", BROKEN, folder, name, None, "has no pyvenv.cfg")
+    if _only_native_commands(folder):
+        return None
     base = base_interpreter(folder, config)
     if base is None or not os.path.exists(base):
         env = CachedEnv(entry=folder, target=folder, config=config)
@@ -71,6 +76,27 @@ def check_tool(folder: str, state: str) -> Finding | None:
     if problem == CHANGED:
         return Finding("tool", CHANGED, folder, name, base, f"{reason}; {failure}")
     return Finding("tool", BROKEN, folder, name, base, failure)
+
+
+def _only_native_commands(folder: str) -> bool:
+    """Whether every command the receipt names is an executable that is not a script: it
+    needs no Python, so the tool works even when its environment's Python changed or went."""
+    receipt = read_receipt(folder) or {}
+    entrypoints = receipt.get("entrypoints")
+    names = [entry.get("name") for entry in entrypoints if isinstance(entry, dict)] \
+        if isinstance(entrypoints, list) else []
+    return bool(names) and all(isinstance(name, str) and _is_native(folder, name)
+                               for name in names)
+
+
+def _is_native(folder: str, command: str) -> bool:
+    path = os.path.join(folder, "bin", command)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        return False
+    return head in _NATIVE_MAGIC and os.access(path, os.X_OK)
 
 
 def _import_failure(folder: str, name: str) -> str | None:
