@@ -12,6 +12,7 @@ from uvshim.errors import UndecidableError
 from uvshim.policy import Verdict, judge_all
 from uvshim.record import Record
 from uvshim.uv.cache_key import bucket_dir
+from uvshim.uv.options import Level
 from uvshim.uv.releases import OLDEST_KNOWN
 from uvshim.uv.settings import load_uv_config, uv_cache_dir
 
@@ -44,12 +45,27 @@ def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
                              uv_version=uv_version)
     if cache_dir is None:
         return Survey(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
-    choice = choose_interpreter(
-        python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
-        preference_flag=inv.python_preference, config_preference=config.python_preference,
-        environ=environ, cwd=cwd, uv_version=uv_version,
-        identify=lambda path: identify(path, state),
-    )
+    if inv.level == Level.UV_RUN:
+        # Off the uvx path: the model of `uv run` is imported only for it.
+        from uvshim.discovery.run_interpreter import (  # noqa: PLC0415
+            NothingCachedError,
+            RunQuery,
+            choose_run_interpreter,
+        )
+
+        query = RunQuery(config.python_preference, environ, cwd, uv_version,
+                         lambda path: identify(path, state))
+        try:
+            choice = choose_run_interpreter(inv, query)
+        except NothingCachedError as exc:
+            return Survey(uv_version, cache_dir, None, None, None, str(exc))
+    else:
+        choice = choose_interpreter(
+            python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
+            preference_flag=inv.python_preference, config_preference=config.python_preference,
+            environ=environ, cwd=cwd, uv_version=uv_version,
+            identify=lambda path: identify(path, state),
+        )
     if choice is None:
         return Survey(uv_version, cache_dir, None, None, None,
                       "uv finds no interpreter here, so nothing cached can be reused")

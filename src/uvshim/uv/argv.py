@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from uvshim.record import Record, replace
 from uvshim.uv.options import Action, Level, OptionLookup, UvOption, options_for
-from uvshim.uv.releases import OLDEST_KNOWN
+from uvshim.uv.releases import LOCAL_SCRIPTS_PERSISTENT, OLDEST_KNOWN
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -173,10 +173,13 @@ def parse_uvx(
 
 
 def parse_uv(args: Sequence[str], uv_version: Version | None) -> UvxInvocation | None:
-    """Parse the arguments after ``uv``; None unless they run ``tool run`` / ``tool uvx``."""
+    """Parse the arguments after ``uv``; None unless they run ``tool run`` / ``tool uvx``, or
+    a ``uv run`` that can reuse a cached environment (``reuses_cached_environment``)."""
     tokens = list(args)
     prefix: list[Arg] = []
     index = _parse_prefix_options(tokens, 0, Level.UV, uv_version, prefix)
+    if index < len(tokens) and tokens[index] == "run":
+        return _parse_uv_run(tokens, index, prefix, uv_version)
     if index >= len(tokens) or tokens[index] != "tool":
         return None
     prefix.append(Arg((tokens[index],), (), Level.UV))
@@ -186,6 +189,52 @@ def parse_uv(args: Sequence[str], uv_version: Version | None) -> UvxInvocation |
     prefix.append(Arg((tokens[index],), (), Level.TOOL))
     level = _TOOL_SUBCOMMANDS[tokens[index]]
     return _parse_after_subcommand(tokens, index + 1, tuple(prefix), level, uv_version)
+
+
+def _parse_uv_run(tokens: list[str], index: int, prefix: list[Arg],
+                  uv_version: Version | None) -> UvxInvocation | None:
+    if not _may_reuse_cached_environment(tokens[index + 1:], uv_version):
+        return None  # `uv run pytest`, `uv run python -c …`: no parse of uv run's options
+    prefix.append(Arg((tokens[index],), (), Level.UV))
+    inv = _parse_after_subcommand(tokens, index + 1, tuple(prefix), Level.UV_RUN, uv_version)
+    return inv if reuses_cached_environment(inv) else None
+
+
+def _may_reuse_cached_environment(words: Sequence[str], uv_version: Version | None) -> bool:
+    """A first look at the words after ``uv run``, at the cost of one pass over them: False
+    when none can be a ``--with*`` option (``-w`` in a short cluster), a script from stdin or
+    a URL, or (up to 0.5.30) a local script. False is certain; True needs the parse."""
+    old_scripts = uv_version is not None and uv_version < LOCAL_SCRIPTS_PERSISTENT
+    for word in words:
+        if word.startswith("--with") or word == "-" or word.startswith(("http://", "https://")):
+            return True
+        short = word[:1] == "-" and word[1:2] not in ("-", "")
+        if short and "w" in word:
+            return True
+        if old_scripts and (word == "--script" or word.endswith((".py", ".pyw"))
+                            or (short and "s" in word)):
+            return True
+    return False
+
+
+_WITH_OPTIONS = ("with", "with-editable", "with-requirements")
+
+
+def reuses_cached_environment(inv: UvxInvocation) -> bool:
+    """Whether this ``uv run`` can reuse one of uv's cached environments: with ``--with``,
+    ``--with-editable`` or ``--with-requirements`` (every release), for a script read from
+    stdin or a URL (every release: its inline metadata may ask for one), and for a local
+    script up to 0.5.30 (``uv/releases.LOCAL_SCRIPTS_PERSISTENT``). Otherwise uv runs in the
+    project's environment, a script's own persistent one, or the interpreter itself."""
+    if any(inv.values(name) for name in _WITH_OPTIONS):
+        return True
+    command = inv.command
+    if command is None:
+        return False
+    if command == "-" or command.startswith(("http://", "https://")):
+        return True
+    old = inv.uv_version is not None and inv.uv_version < LOCAL_SCRIPTS_PERSISTENT
+    return old and (bool(inv.values("script")) or command.endswith((".py", ".pyw")))
 
 
 def render(inv: UvxInvocation) -> list[str]:
@@ -224,6 +273,11 @@ def with_options(inv: UvxInvocation, extra: Sequence[str]) -> UvxInvocation:
 def _lookup(uv_version: Version | None, level: LevelName) -> OptionLookup:
     if uv_version is not None and uv_version < OLDEST_KNOWN:
         raise ArgvError(f"uv {uv_version} is older than any uv whose options are known")
+    if level == Level.UV_RUN:
+        # uv run's own rows, loaded only for it: the uvx path never builds them.
+        from uvshim.uv.run_options import RUN_OPTIONS  # noqa: PLC0415
+
+        return options_for(uv_version, level, RUN_OPTIONS)
     return options_for(uv_version, level)
 
 

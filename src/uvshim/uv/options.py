@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Final, Literal
 
-    LevelName = Literal["uv", "tool", "run", "uvx"]
+    LevelName = Literal["uv", "tool", "run", "uvx", "uv-run"]
     ActionName = Literal["set", "help", "version"]
 else:
     LevelName = ActionName = str
@@ -58,6 +58,7 @@ class Level:
     TOOL: Final = "tool"  # between `tool` and `run`
     RUN: Final = "run"  # after `uv tool run`
     UVX: Final = "uvx"  # after `uvx` or `uv tool uvx`
+    UV_RUN: Final = "uv-run"  # after `uv run` (its own options: ``uv/run_options.py``)
 
 
 class Action:
@@ -66,7 +67,8 @@ class Action:
     VERSION: Final = "version"
 
 
-_GLOBAL: frozenset[LevelName] = frozenset({Level.UV, Level.TOOL, Level.RUN, Level.UVX})
+_GLOBAL: frozenset[LevelName] = frozenset(
+    {Level.UV, Level.TOOL, Level.RUN, Level.UVX, Level.UV_RUN})
 _RUN: frozenset[LevelName] = frozenset({Level.RUN, Level.UVX})
 
 
@@ -114,22 +116,25 @@ class OptionLookup(Record):
 _LOOKUPS: dict[tuple[Version | None, LevelName], OptionLookup] = {}
 
 
-def options_for(version: Version | None, level: LevelName) -> OptionLookup:
+def options_for(version: Version | None, level: LevelName,
+                extra: tuple[UvOption, ...] = ()) -> OptionLookup:
     """The options uv ``version`` accepts at ``level``; None means the newest known table.
 
+    ``extra`` rows join the table (``uv run``'s own, ``run_options``, for ``Level.UV_RUN``).
     Before ``OLDEST_KNOWN`` nothing is known, and the lookup is empty.
     """
     cached = _LOOKUPS.get((version, level))
     if cached is None:
-        cached = _LOOKUPS[version, level] = _build_lookup(version, level)
+        cached = _LOOKUPS[version, level] = _build_lookup(version, level, OPTIONS + extra)
     return cached
 
 
-def _build_lookup(version: Version | None, level: LevelName) -> OptionLookup:
+def _build_lookup(version: Version | None, level: LevelName,
+                  table: tuple[UvOption, ...]) -> OptionLookup:
     effective = NEWEST_KNOWN if version is None or version > NEWEST_KNOWN else version
     longs: dict[str, UvOption] = {}
     shorts: dict[str, UvOption] = {}
-    for option in OPTIONS:
+    for option in table:
         if level in option.levels and option.exists_in(effective):
             for name in (option.name, *option.aliases):
                 longs[name] = option

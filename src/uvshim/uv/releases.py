@@ -36,6 +36,21 @@ WORKING_DIRECTORY_VARIABLE = Version("0.9.2")
 WORKING_DIR_VARIABLE = Version("0.9.14")
 
 
+# ``uv run`` of a local PEP 723 script: up to 0.5.30 the script's requirements were a cached
+# environment (``environments-v1/<interpreter>/<resolution>``, like ``uv run --with``); from
+# 0.5.31 each local script has its own persistent environment (``environments-v*/s-<hash>``),
+# which uv recreates itself when its interpreter changed (#11347). Scripts from stdin or a URL
+# still use cached environments. Checked with real uv 0.5.0 and 0.5.31 to 0.13.9
+# (tests/integration/test_uv_run.py).
+LOCAL_SCRIPTS_PERSISTENT = Version("0.5.31")
+# How ``uv run --with`` finds the base interpreter of a virtual environment for the cached
+# environment's bucket: up to 0.5.28 ``sys._base_executable`` when it differs from the
+# environment's own executable, else the environment's interpreter itself; from 0.5.29 uv's
+# ``find_base_python``, which follows the executable's links until one sits in a folder with
+# ``lib/pythonX.Y/os.py`` (#11254; ``crates/uv/src/commands/project/environment.rs``).
+BASE_PYTHON_BY_LANDMARK = Version("0.5.29")
+
+
 def no_cache_works(uv_version: Version) -> bool:
     """Whether ``--no-cache`` runs a tool in a throw-away cache on this release."""
     return uv_version != NO_CACHE_CANNOT_RUN_TOOLS

@@ -1,0 +1,321 @@
+"""Which interpreter's bucket ``uv run --with …`` layers its cached environment from.
+
+A model of ``crates/uv/src/commands/project/run.rs`` (read at 0.5.0, 0.5.31, 0.6.4 and
+0.12.5): uv finds a base interpreter, then ``CachedEnvironment::from_spec`` takes the base
+interpreter of that (``project.base_python`` when it is a virtual environment) and keys the
+environment with its path, as for uvx. How the base interpreter is found:
+
+- in a project (``project.find_project``; not with ``--no-project``): the project
+  environment, if uv keeps it, else a new one on the interpreter that discovery finds for
+  the project (``--python``/``UV_PYTHON``, else a ``.python-version``, else
+  ``requires-python``; ``EnvironmentPreference::OnlySystem``, the search uvx makes);
+- otherwise: an active or nearby virtual environment when there is no Python request
+  (``EnvironmentPreference::Any``: ``VIRTUAL_ENV``, then a ``.venv`` in the working folder
+  or above), else the interpreter discovery finds for ``--python``/``UV_PYTHON`` or a
+  ``.python-version``.
+
+Whether uv keeps an existing project environment depends on checks that changed from release
+to release (its interpreter against the request, ``requires-python`` and, in newer
+releases, the version pyvenv.cfg recorded). They are not modelled: when the kept environment
+and a new one would have different base interpreters the check raises ``UndecidableError``;
+when both lead to the same bucket, which is the case after an interpreter swap at one path,
+the answer does not depend on them. Never runs uv; interpreters are identified through the
+stat-keyed cache (``identify``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from uvshim.discovery.project import (
+    Project,
+    base_python,
+    environment_python,
+    find_project,
+)
+from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.errors import InterpreterError, UndecidableError
+from uvshim.record import Record
+from uvshim.uv.cache_key import hashed_paths
+from uvshim.uv.releases import LOCAL_SCRIPTS_PERSISTENT
+from uvshim.uv.settings import is_true, user_config_dir
+from uvshim.versions import Version
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.discovery.search import Identify
+    from uvshim.uv.argv import UvxInvocation
+
+# The global `.python-version` is read by `uv run` as by `uv python find`; verified from this
+# release on (tests/integration/test_discovery_differential.py); before it, not modelled.
+_GLOBAL_PIN_VERIFIED = Version("0.10.0")
+# `UV_NO_PROJECT` is listed by `uv run --help` from this release of the matrix.
+_NO_PROJECT_VARIABLE = Version("0.11.33")
+# `UV_ISOLATED` (`uv run --isolated`), as for `uv tool run` (#15428).
+_ISOLATED_VARIABLE = Version("0.8.14")
+
+
+class NothingCachedError(Exception):
+    """This ``uv run`` reuses no cached environment after all (a script without metadata)."""
+
+
+class RunQuery(Record):
+    """What the search reads besides the invocation."""
+
+    config_preference: str | None
+    environ: Mapping[str, str]
+    cwd: str  # uv's working folder
+    uv_version: Version
+    identify: Identify
+
+
+def choose_run_interpreter(inv: UvxInvocation, query: RunQuery) -> InterpreterChoice | None:
+    """The interpreter whose bucket holds the environments this ``uv run`` may reuse, or None
+    when uv finds none."""
+    _refuse_unmodelled(inv, query)
+    project_dir = os.path.join(query.cwd, inv.project) if inv.project else query.cwd
+    project = None if _no_project(inv, query) else find_project(project_dir, query.environ)
+    if project is not None:
+        if _isolated(inv, query):
+            raise UndecidableError("uv run --isolated in a project is not modelled")
+        return _in_project(inv, query, project, project_dir)
+    return _outside_project(inv, query, project_dir)
+
+
+def _refuse_unmodelled(inv: UvxInvocation, query: RunQuery) -> None:
+    command = inv.command or ""
+    if command == "-" or command.startswith(("http://", "https://")):
+        raise UndecidableError("uv run of a script from stdin or a URL: its inline metadata "
+                               "cannot be read beforehand")
+    if inv.values("script") or command.endswith((".py", ".pyw")):
+        _refuse_script(inv, query, command)
+    if query.environ.get("CONDA_PREFIX"):
+        raise UndecidableError("an active conda environment (CONDA_PREFIX) with uv run is "
+                               "not modelled")
+    if inv.values("package") or inv.values("all-packages"):
+        raise UndecidableError("uv run --package / --all-packages (workspaces) is not modelled")
+
+
+def _refuse_script(inv: UvxInvocation, query: RunQuery, command: str) -> None:
+    """A PEP 723 script has its own environment: up to 0.5.30 a cached one for its
+    requirements, from 0.5.31 a persistent one that uv recreates itself."""
+    path = os.path.join(query.cwd, command)
+    if not _has_inline_metadata(path) and not inv.values("script"):
+        if not any(inv.values(name) for name in ("with", "with-editable", "with-requirements")):
+            raise NothingCachedError(f"{command} has no inline metadata: uv runs it without "
+                                     "a cached environment")
+        return  # a plain Python file, run with --with: as any other command
+    if query.uv_version < LOCAL_SCRIPTS_PERSISTENT:
+        raise UndecidableError(f"{command} is a PEP 723 script, which uv {query.uv_version} "
+                               "keeps as a cached environment; scripts are not modelled")
+    raise UndecidableError(f"uv run --with on the PEP 723 script {command}, layered on the "
+                           "script's own environment, is not modelled")
+
+
+def _has_inline_metadata(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return any(line.rstrip() == b"# /// script" for line in handle)
+    except OSError:
+        return False  # uv treats a missing file as a command, and fails
+
+
+def _no_project(inv: UvxInvocation, query: RunQuery) -> bool:
+    if inv.values("no-project"):
+        return True
+    variable = query.environ.get("UV_NO_PROJECT")
+    if variable and query.uv_version < _NO_PROJECT_VARIABLE:
+        raise UndecidableError("UV_NO_PROJECT is set; this uv release is not verified to read it")
+    return is_true(variable)
+
+
+def _isolated(inv: UvxInvocation, query: RunQuery) -> bool:
+    variable = query.environ.get("UV_ISOLATED") if query.uv_version >= _ISOLATED_VARIABLE else None
+    return bool(inv.values("isolated")) or is_true(variable)
+
+
+# --- in a project --------------------------------------------------------------------------
+
+
+def _in_project(inv: UvxInvocation, query: RunQuery, project: Project,
+                project_dir: str) -> InterpreterChoice | None:
+    environment = _project_environment(inv, query, project)
+    request = _explicit(inv, query)
+    if request is None:
+        request = _pin(inv, query, project_dir, project.root) or project.requires_python
+    fresh = _discover(inv, query, request)
+    kept = _kept_base(environment, query)
+    if kept is None:
+        return fresh
+    if fresh is not None and _same_bucket(kept[1], fresh.identity, query.uv_version):
+        return fresh
+    found = "no interpreter" if fresh is None else fresh.executable
+    raise UndecidableError(f"the project environment {environment} is based on {kept[0]}, "
+                           f"and discovery now finds {found}; whether uv keeps that "
+                           "environment is not modelled")
+
+
+def _project_environment(inv: UvxInvocation, query: RunQuery, project: Project) -> str:
+    active = query.environ.get("VIRTUAL_ENV")
+    if inv.values("active"):
+        if not active:
+            raise UndecidableError("uv run --active without VIRTUAL_ENV is not modelled")
+        return os.path.join(query.cwd, active)
+    return project.environment
+
+
+def _kept_base(environment: str, query: RunQuery) -> tuple[str, InterpreterIdentity] | None:
+    """The base interpreter of the existing project environment; None when uv has to create
+    it (missing, or its interpreter is gone)."""
+    executable = environment_python(environment)
+    if executable is None:
+        return None
+    path = _base_of(executable, query)
+    return path, _identify(query, path)
+
+
+def _same_bucket(kept: InterpreterIdentity, fresh: InterpreterIdentity, uv: Version) -> bool:
+    return hashed_paths(kept, uv) == hashed_paths(fresh, uv)
+
+
+# --- outside a project ----------------------------------------------------------------------
+
+
+def _outside_project(inv: UvxInvocation, query: RunQuery,
+                     project_dir: str) -> InterpreterChoice | None:
+    request = _explicit(inv, query)
+    if request is None:
+        request = _pin(inv, query, project_dir, None)
+    venv = _nearby_virtualenv(query)
+    if venv is not None:
+        if request is not None:
+            raise UndecidableError(f"whether the virtual environment {venv} satisfies the "
+                                   f"Python request {request!r} is not modelled")
+        executable = environment_python(venv)
+        if executable is None:
+            raise UndecidableError(f"the virtual environment {venv} has no usable interpreter")
+        path = _base_of(executable, query)
+        identity = _identify(query, path)
+        return InterpreterChoice(path, identity,
+                                 f"the base interpreter of the virtual environment {venv}", None)
+    _refuse_virtualenv_on_path(query)
+    return _discover(inv, query, request)
+
+
+def _nearby_virtualenv(query: RunQuery) -> str | None:
+    """``VIRTUAL_ENV``, else the working folder or an ancestor that is a virtual environment
+    or holds a ``.venv`` (``virtualenv_from_working_dir``)."""
+    active = query.environ.get("VIRTUAL_ENV")
+    if active:
+        return os.path.join(query.cwd, active)
+    folder = query.cwd
+    while True:
+        if os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
+            return folder
+        dot_venv = os.path.join(folder, ".venv")
+        if os.path.isdir(dot_venv) or os.path.islink(dot_venv):
+            return dot_venv
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _refuse_virtualenv_on_path(query: RunQuery) -> None:
+    """uvx's search skips virtual environments on PATH; ``uv run`` would take them."""
+    search = query.environ.get("UV_PYTHON_SEARCH_PATH") or query.environ.get("PATH", "")
+    for folder in search.split(os.pathsep):
+        if folder and os.path.isfile(os.path.join(os.path.dirname(folder), "pyvenv.cfg")):
+            raise UndecidableError(f"a virtual environment on PATH ({folder}) with uv run "
+                                   "is not modelled")
+
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def _explicit(inv: UvxInvocation, query: RunQuery) -> str | None:
+    """``--python``, else ``UV_PYTHON`` (clap's env twin: an empty value is unset)."""
+    return inv.python_request or query.environ.get("UV_PYTHON") or None
+
+
+def _pin(inv: UvxInvocation, query: RunQuery, start: str, root: str | None) -> str | None:
+    """The ``.python-version`` uv run reads: the nearest one from ``start`` up (within the
+    project when there is one), else the global one."""
+    folder = start
+    while True:
+        found = _pin_in(folder)
+        if found is not None:
+            if root is not None and not _within(folder, root):
+                raise UndecidableError(f"a .python-version above the project ({folder}) is "
+                                       "not modelled")
+            return _checked_pin(inv, query, found)
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            break
+        folder = parent
+    config = user_config_dir(query.environ, query.uv_version, query.cwd)
+    found = _pin_in(os.path.join(config, "uv")) if config else None
+    if found is None:
+        return None
+    if query.uv_version < _GLOBAL_PIN_VERIFIED:
+        raise UndecidableError(f"the global pin {found} with uv {query.uv_version}'s uv run "
+                               "is not verified")
+    return _checked_pin(inv, query, found)
+
+
+def _pin_in(folder: str) -> str | None:
+    if os.path.isfile(os.path.join(folder, ".python-versions")):
+        raise UndecidableError(f"{folder}/.python-versions (several versions) is not modelled")
+    path = os.path.join(folder, ".python-version")
+    return path if os.path.isfile(path) else None
+
+
+def _checked_pin(inv: UvxInvocation, query: RunQuery, path: str) -> str | None:
+    if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
+        raise UndecidableError(f"--no-config with the pin {path} is not modelled")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UndecidableError(f"cannot read the pin {path}: {exc}") from None
+    for line in lines:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            if line != text or "/" in text:
+                raise UndecidableError(f"the pin {line!r} in {path} is not modelled")
+            return text
+    return None
+
+
+def _within(folder: str, root: str) -> bool:
+    return folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _discover(inv: UvxInvocation, query: RunQuery,
+              request: str | None) -> InterpreterChoice | None:
+    """uv's search for a system interpreter (``EnvironmentPreference::OnlySystem``), as uvx."""
+    return choose_interpreter(
+        python_flag=request, command=None, from_spec=None,
+        preference_flag=inv.python_preference,
+        config_preference=query.config_preference, environ=query.environ, cwd=query.cwd,
+        uv_version=query.uv_version, identify=query.identify,
+    )
+
+
+def _base_of(executable: str, query: RunQuery) -> str:
+    identity = _identify(query, os.path.realpath(executable))
+    if identity.implementation != "CPython":
+        raise UndecidableError(f"{executable} is {identity.implementation}; only CPython "
+                               "virtual environments are modelled")
+    major, minor = (int(part) for part in identity.version.split(".")[:2])
+    return base_python(executable, (major, minor), query.uv_version)
+
+
+def _identify(query: RunQuery, path: str) -> InterpreterIdentity:
+    try:
+        return query.identify(path)
+    except InterpreterError as exc:
+        raise UndecidableError(f"cannot identify {path}: {exc}") from None
