@@ -219,8 +219,7 @@ def test_paths_and_names_as_requests(world: World) -> None:
     assert world.choose(python=str(world.root / "missing" / "python")) is None
 
 
-@pytest.mark.parametrize("environ", [{"CONDA_PREFIX": "/opt/conda"},
-                                     {"UV_MANAGED_PYTHON": "yes"},
+@pytest.mark.parametrize("environ", [{"UV_MANAGED_PYTHON": "yes"},
                                      {"UV_PYTHON_INSTALL_DIR": ""}])
 def test_unmodelled_environment_is_undecidable(world: World, environ: dict[str, str]) -> None:
     world.python("a", "python", "3.12.1")
