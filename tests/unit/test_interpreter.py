@@ -229,12 +229,60 @@ def test_unmodelled_environment_is_undecidable(world: World, environ: dict[str, 
         world.choose()
 
 
-def test_requires_python_of_a_directory_source_is_undecidable(world: World) -> None:
+def project(world: World, pyproject: str | None) -> None:
+    folder = world.root / "work" / "checkout"
+    folder.mkdir()
+    if pyproject is not None:
+        (folder / "pyproject.toml").write_text(pyproject)
+
+
+@pytest.mark.parametrize(("pyproject", "uv", "expected"), [
+    ('[project]\nname = "t"\nrequires-python = ">=3.12"\n', NEWEST, "b"),  # inferred
+    ('[project]\nname = "t"\n', NEWEST, "a"),  # no requires-python
+    ('[project]\nname = "t"\nrequires-python = ">=3.12"\ndynamic = ["requires-python"]\n',
+     NEWEST, "a"),  # a dynamic one is ignored
+    ('[tool.x]\n', NEWEST, "a"),  # no [project]
+    ("not = [valid", NEWEST, "a"),  # uv cannot read it and infers nothing
+    (None, NEWEST, "a"),  # no pyproject.toml
+])
+def test_requires_python_of_a_directory_source(world: World, pyproject: str | None, uv: str,
+                                               expected: str) -> None:
+    world.python("a", "python", "3.11.7")
+    want = world.python("b", "python", "3.12.1")
+    world.on_path("a", "b")
+    project(world, pyproject)
+    found = {"a": str(world.root / "a" / "python"), "b": want}[expected]
+    for spelling in ("./checkout", "checkout/", f"file://{world.root / 'work' / 'checkout'}",
+                     "t @ ./checkout"):
+        assert chosen(world.choose(uv, command=spelling)) == found, spelling
+
+
+@pytest.mark.parametrize("source", [
+    "git+https://example.com/t.git", "t @ git+https://example.com/t.git", "~/checkout"])
+def test_a_source_whose_tree_is_not_known_is_undecidable(world: World, source: str) -> None:
     world.python("a", "python", "3.12.1")
     world.on_path("a")
     with pytest.raises(UndecidableError):
+        world.choose(command=source)
+    assert world.choose("0.11.16", command=source) is not None
+
+
+@pytest.mark.parametrize("source", ["./dist/t-1.0-py3-none-any.whl",
+                                    "https://example.com/t-1.0.tar.gz", "t==1.0", "t>=1"])
+def test_archives_urls_and_names_infer_nothing(world: World, source: str) -> None:
+    python = world.python("a", "python", "3.11.7")
+    world.on_path("a")
+    assert chosen(world.choose(command=source)) == python
+
+
+def test_a_global_pin_beside_requires_python_is_undecidable(world: World) -> None:
+    world.python("a", "python", "3.12.1")
+    world.on_path("a")
+    project(world, '[project]\nname = "t"\nrequires-python = ">=3.12"\n')
+    (world.root / "config" / "uv").mkdir(parents=True)
+    (world.root / "config" / "uv" / ".python-version").write_text("3.12\n")
+    with pytest.raises(UndecidableError, match="intersection"):
         world.choose(command="./checkout")
-    assert world.choose("0.11.16", command="./checkout") is not None
 
 
 @pytest.mark.parametrize(("text", "kind", "detail"), [
@@ -262,3 +310,17 @@ def test_tool_names_by_version() -> None:
     assert request.version.release == (3, 12)
     assert parse_tool_name("python@3.12", Version("0.5.25")) is None
     assert parse_tool_name("ruff", Version(NEWEST)) is None
+
+
+def test_a_source_tree_that_excludes_the_first_interpreter_is_undecidable_before_0_11_17(
+        world: World) -> None:
+    """Up to 0.11.16 uv finds 3.11 first, resolves, and then looks for another interpreter."""
+    world.python("a", "python", "3.11.7")
+    world.python("b", "python", "3.12.1")
+    world.on_path("a", "b")
+    project(world, '[project]\nname = "t"\nrequires-python = ">=3.12"\n')
+    with pytest.raises(UndecidableError, match="looks for another interpreter"):
+        world.choose("0.11.16", command="./checkout")
+    world.on_path("b", "a")
+    assert chosen(world.choose("0.11.16", command="./checkout")) == str(world.root / "b" /
+                                                                         "python")

@@ -25,14 +25,18 @@ from uvshim.discovery.request import (
     FILE,
     IMPLEMENTATION,
     NAME,
+    VERSION,
     PythonRequest,
     VersionRequest,
     is_release,
     parse_request,
     parse_tool_name,
+    parse_version,
 )
+from uvshim.discovery.tool_source import requires_python, source_tree
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
+from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
 from uvshim.uv.settings import user_config_dir
 from uvshim.versions import Version
 
@@ -88,7 +92,36 @@ def choose_interpreter(*, python_flag: str | None, command: str | None, from_spe
     if found is None:
         return None
     executable, identity, origin, managed = found
+    if request.kind == DEFAULT or why.startswith("global"):
+        _refuse_a_refined_choice(from_spec if from_spec is not None else command, cwd,
+                                 identity)
     return InterpreterChoice(executable, identity, f"{why}: {origin}" if why else origin, managed)
+
+
+def _refuse_a_refined_choice(target: str | None, cwd: str, identity: InterpreterIdentity
+                             ) -> None:
+    """uv resolves the tool with the interpreter it found and, when the resolution's
+    requires-python excludes it, looks for another one (``refine_interpreter``): which one is
+    not modelled. Only a source tree's requires-python can be read without resolving; from
+    0.11.17 it is the request itself, so the first interpreter found already satisfies it."""
+    try:
+        folder = source_tree(target, cwd) if target is not None else None
+    except UndecidableError:
+        return  # a Git source: as for a package from an index, only a resolution would tell
+    needed = requires_python(folder) if folder is not None else None
+    if needed is None:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
+
+    try:
+        satisfied = SpecifierSet(needed).contains(identity.version, prereleases=True)
+    except InvalidSpecifier:
+        satisfied = False
+    if not satisfied:
+        raise UndecidableError(f"{target!r} requires Python {needed}, which excludes "
+                               f"{identity.implementation} {identity.version}: uv looks for "
+                               "another interpreter after resolving, and which one is not "
+                               "modelled")
 
 
 def _refuse_unmodelled_platform(environ: Mapping[str, str], uv: Version) -> None:
@@ -121,7 +154,7 @@ def _python_request(python_flag: str | None, command: str | None, from_spec: str
         return parse_request(explicit, cwd), explicit_why
     if tool is not None and tool.kind != DEFAULT:
         return tool, f"tool target {target}"
-    return _implicit_request(target, tool is not None, environ, uv)
+    return _implicit_request(target, tool is not None, environ, cwd, uv)
 
 
 def _explicit_request(python_flag: str | None,
@@ -136,16 +169,27 @@ def _explicit_request(python_flag: str | None,
 
 
 def _implicit_request(target: str | None, is_python_target: bool, environ: Mapping[str, str],
-                      uv: Version) -> tuple[PythonRequest, str]:
-    # 0.11.17+: with no request, a directory or git source's static requires-python is used
-    # (#19577, ``ToolPython::from_request``); that needs the source's pyproject.toml.
-    if uv >= Version("0.11.17") and target is not None and not is_python_target \
+                      cwd: str, uv: Version) -> tuple[PythonRequest, str]:
+    """Without a request: the global pin (0.10.0+), and from 0.11.17 the static
+    ``requires-python`` of a source tree (``tool_source``), which the pin yields to when they
+    do not intersect."""
+    inferred = None
+    if uv >= INFERS_REQUIRES_PYTHON and target is not None and not is_python_target \
             and not _is_plain_requirement(target):
-        raise UndecidableError(f"uv {uv} may infer requires-python from {target!r}")
-    if uv >= Version("0.10.0"):
-        pinned = _global_pin(environ)
-        if pinned is not None:
-            return pinned
+        folder = source_tree(target, cwd)
+        inferred = requires_python(folder) if folder is not None else None
+    pinned = _global_pin(environ) if uv >= GLOBAL_PIN else None
+    if pinned is not None and inferred is not None:
+        # ``intersects_requires_python``: a range intersection of release specifiers.
+        raise UndecidableError(f"both a global Python pin and {target!r}'s requires-python "
+                               f"({inferred}) apply, and their intersection is not modelled")
+    if pinned is not None:
+        return pinned
+    if inferred is not None:
+        version = parse_version(inferred)
+        if version is None:
+            raise UndecidableError(f"requires-python {inferred!r} of {target!r} is not modelled")
+        return PythonRequest(VERSION, version=version), f"requires-python {inferred} of {target}"
     return PythonRequest(DEFAULT), ""
 
 

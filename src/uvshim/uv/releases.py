@@ -34,6 +34,12 @@ EMPTY_HOME_IS_UNSET = Version("0.8.19")
 # ``UV_WORKING_DIR`` in 0.9.14 (the option table, tests/integration/test_option_drift.py).
 WORKING_DIRECTORY_VARIABLE = Version("0.9.2")
 WORKING_DIR_VARIABLE = Version("0.9.14")
+# ``uvx`` honours the global ``.python-version`` (``<config>/uv/.python-version``), never a
+# local one, even with --no-config (#14112; tests/integration/test_discovery_differential.py).
+GLOBAL_PIN = Version("0.10.0")
+# With no Python requested, ``uvx`` reads the static ``requires-python`` of a source tree it
+# runs from (a local directory or Git source; #19577; discovery/tool_source.py).
+INFERS_REQUIRES_PYTHON = Version("0.11.17")
 
 
 # ``uv run`` of a local PEP 723 script: up to 0.5.30 the script's requirements were a cached
