@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 
-from uvshim.check import LIVE, check
 from uvshim.errors import UndecidableError, UvNotFoundError, UvshimError
 from uvshim.execute import exec_uv
 from uvshim.memo import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
@@ -124,6 +123,10 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
     inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
     if inv is None:
         return args  # a uv command that reuses no cached environment
+    # Imported here, not above: a uv command that reuses no cached environment (`uv sync`,
+    # `uv run pytest`) goes through without loading the model of uv's cache and discovery.
+    from uvshim.check import LIVE, check  # noqa: PLC0415
+
     decision = check(inv, version, environ, _current_folder(), state,
                      effects=LIVE).decision
     for line in decision.messages:
