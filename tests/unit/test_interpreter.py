@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import pwd
 from pathlib import Path
 
 import pytest
 
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.request import parse_request, parse_tool_name
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.discovery.search import InterpreterChoice, choose_interpreter, managed_root
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.versions import Version
 
@@ -324,3 +325,15 @@ def test_a_source_tree_that_excludes_the_first_interpreter_is_undecidable_before
     world.on_path("b", "a")
     assert chosen(world.choose("0.11.16", command="./checkout")) == str(world.root / "b" /
                                                                          "python")
+
+
+@pytest.mark.parametrize(("environ", "uv", "expected"), [
+    ({}, NEWEST, f"{pwd.getpwuid(os.getuid()).pw_dir}/.local/share/uv/python"),
+    ({"HOME": ""}, NEWEST, f"{pwd.getpwuid(os.getuid()).pw_dir}/.local/share/uv/python"),
+    ({"HOME": ""}, "0.8.18", "/work/.local/share/uv/python"),
+    ({"HOME": "rel"}, NEWEST, "/work/rel/.local/share/uv/python"),
+    ({"HOME": "/h", "XDG_DATA_HOME": "/x"}, NEWEST, "/x/uv/python"),
+])
+def test_managed_pythons_live_in_uvs_home(environ: dict[str, str], uv: str,
+                                          expected: str) -> None:
+    assert managed_root(environ, "/work", Version(uv)) == expected

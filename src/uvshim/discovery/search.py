@@ -37,7 +37,7 @@ from uvshim.discovery.tool_source import requires_python, source_tree
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
 from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
-from uvshim.uv.settings import user_config_dir
+from uvshim.uv.settings import home_folder, user_config_dir
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -238,13 +238,6 @@ def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
                 raise UndecidableError(f"the global pin {path} holds a path")
             return request, f"global .python-version ({path})"
     return None
-
-
-def _home(environ: Mapping[str, str]) -> str:
-    home = environ.get("HOME", "")
-    if not home:
-        raise UndecidableError("HOME is not set")
-    return home
 
 
 # --- the preference ----------------------------------------------------------------------
@@ -855,7 +848,7 @@ def _components(path: str) -> list[str]:
     return (["/"] if path.startswith("/") else []) + parts
 
 
-def managed_root(environ: Mapping[str, str], cwd: str) -> str:
+def managed_root(environ: Mapping[str, str], cwd: str, uv: Version | None = None) -> str:
     """``UV_PYTHON_INSTALL_DIR``, else ``$XDG_DATA_HOME/uv/python``, else under ``~/.local``."""
     if "UV_PYTHON_INSTALL_DIR" in environ:
         value = environ["UV_PYTHON_INSTALL_DIR"]
@@ -864,8 +857,13 @@ def managed_root(environ: Mapping[str, str], cwd: str) -> str:
             raise UndecidableError("UV_PYTHON_INSTALL_DIR is set but empty")
         return _absolute(value, cwd)
     xdg = environ.get("XDG_DATA_HOME", "")
-    base = xdg if os.path.isabs(xdg) else os.path.join(_home(environ), ".local", "share")
-    return os.path.join(base, "uv", "python")
+    if os.path.isabs(xdg):
+        return os.path.join(xdg, "uv", "python")
+    home = home_folder(environ, uv)
+    if home is None:
+        raise UndecidableError("uv has no home folder here, so where its managed Pythons are "
+                               "is not known")
+    return _absolute(os.path.join(home, ".local", "share", "uv", "python"), cwd)
 
 
 def _absolute(path: str, cwd: str) -> str:
@@ -878,7 +876,7 @@ def find_managed_pythons(environ: Mapping[str, str], cwd: str, uv: Version) -> l
     is a key for this platform, newest first; with ``UV_PYTHON_CPYTHON_BUILD`` (0.8.14+, #15314)
     only those whose ``BUILD`` file says that build.
     """
-    root = managed_root(environ, cwd)
+    root = managed_root(environ, cwd, uv)
     try:
         entries = sorted(os.scandir(root), key=lambda entry: entry.name)
     except FileNotFoundError:
@@ -954,7 +952,7 @@ def is_managed(identity: InterpreterIdentity, environ: Mapping[str, str], cwd: s
     0.10.12+ compares canonical paths; before, the raw base prefix with the raw root. Where
     the two readings disagree the answer depends on the exact release: undecidable.
     """
-    root = managed_root(environ, cwd)
+    root = managed_root(environ, cwd, uv)
     canonical = _first_component_is_key(os.path.realpath(identity.base_prefix),
                                         os.path.realpath(root))
     raw = _first_component_is_key(identity.base_prefix, root)
