@@ -145,3 +145,30 @@ def test_parallel_shims_rebuild_a_build_change_once(sandbox: Sandbox, tool_wheel
     assert sum("dropped it" in err for err in errors) == 1, errors
     assert sum("Installed 1 package" in err for err in errors) == 1, errors
     assert len(archives(sandbox) - before) == 1
+
+
+def test_parallel_uv_run_with_rebuilds_once(sandbox: Sandbox, tool_wheels: Path,
+                                            launchers: Path) -> None:
+    """16 ``uv run --with shimcheck`` through the ``uv`` launcher after a swap (uv 0.13.9,
+    outside a project): one shim drops the stale link, uv builds one environment, and every
+    run is on the new interpreter."""
+    for minor in PYTHONS:
+        require_python(minor)
+    real = uv_release("0.13.9")
+    prefix = sandbox.root / "prefix"
+    bindir = make_prefix(prefix, PYTHONS[0], LAYOUT)
+    sandbox.path_dirs = [launchers, bindir, real]
+    argv = [str(launchers / "uv"), "run", "--no-project", "--offline", "--find-links",
+            str(tool_wheels), "--with", "shimcheck", "python", "-c",
+            "import shimcheck; shimcheck.main()"]
+    assert sandbox.run(argv).stdout.startswith(f"shimcheck {PYTHONS[0]} ")
+    swap_prefix(prefix, PYTHONS[1], LAYOUT)
+    before = archives(sandbox)
+    results = one_round(sandbox, argv, 1)
+    errors = [err for _, _, err in results]
+    for code, out, err in results:
+        assert code == 0, err
+        assert out.startswith(f"shimcheck {PYTHONS[1]} "), (out, err)
+    assert sum("dropped it" in err for err in errors) == 1, errors
+    assert sum("Installed 1 package" in err for err in errors) == 1, errors
+    assert len(archives(sandbox) - before) == 1
