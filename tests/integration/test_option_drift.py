@@ -124,3 +124,20 @@ def test_every_spelling_in_the_table_is_accepted(version: str) -> None:
             if not answer.startswith(expected_answer(option)):
                 wrong.append(f"--{name}: {answer.splitlines()[0]}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("version", MATRIX)
+def test_uv_run_table_matches_help(version: str) -> None:
+    """``uv run --help`` against the global rows and ``uv run``'s own (``run_options``)."""
+    from uvshim.uv.run_options import RUN_OPTIONS  # noqa: PLC0415
+
+    uv = uv_release(version) / "uv"
+    done = subprocess.run([str(uv), "run", "--help"], capture_output=True, text=True,
+                          env=_ENV, check=True, timeout=60)
+    expected = {
+        Listed(option.name, option.short, option.takes_value, option.env)
+        for option in (*OPTIONS, *RUN_OPTIONS)
+        if Level.UV_RUN in option.levels and option.exists_in(Version(version))
+        and not option.hidden
+    }
+    assert listed_options(done.stdout) == expected
