@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.managed import managed_root
 from uvshim.discovery.request import parse_request, parse_tool_name
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter, managed_root
+from uvshim.discovery.search import InterpreterChoice, choose_interpreter
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.versions import Version
 

@@ -25,7 +25,7 @@ from uvshim.builds import BuildReview, fingerprint, read_record
 from uvshim.check import DRY_RUN, check, unchanged
 from uvshim.commands.doctor.pythons import managed_pythons
 from uvshim.commands.error_handler import handled
-from uvshim.discovery.search import managed_root
+from uvshim.discovery.managed import managed_root
 from uvshim.errors import UvshimError
 from uvshim.messages import cannot_decide
 from uvshim.policy import DISABLED, Decision

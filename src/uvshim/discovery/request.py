@@ -270,3 +270,31 @@ def _looks_like_key(value: str) -> bool:
     """``^[a-z]+-``: the start of a download key such as ``cpython-3.12-linux…``."""
     head, dash, _ = value.partition("-")
     return bool(dash and head) and all("a" <= char <= "z" for char in head)
+
+
+def split_version(text: str) -> tuple[tuple[int, int, int], str] | None:
+    """``3.12.1`` -> ((3, 12, 1), ""); ``3.14.0rc1`` -> ((3, 14, 0), "rc1"); else None.
+
+    Only the forms Python reports and python-build-standalone names: a three-part release and
+    an optional ``a``/``b``/``rc`` pre-release with its number.
+    """
+    end = len(text)
+    for index, char in enumerate(text):
+        if not (char.isdigit() or char == "."):
+            end = index
+            break
+    release, pre = text[:end], text[end:]
+    if release.count(".") != 2 or not is_release(release):
+        return None
+    if pre and prerelease_rank(pre) is None:
+        return None
+    major, minor, patch = (int(part) for part in release.split("."))
+    return (major, minor, patch), pre
+
+
+def prerelease_rank(pre: str) -> tuple[int, int] | None:
+    for rank, label in enumerate(("a", "b", "rc")):
+        number = pre[len(label):]
+        if pre.startswith(label) and number.isascii() and number.isdigit():
+            return rank, int(number)
+    return None

@@ -19,25 +19,22 @@ import os
 
 from uvshim.discovery.conda import base_environment
 from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.discovery.managed import find_managed_pythons, is_managed
+from uvshim.discovery.preference import python_preference
 from uvshim.discovery.request import (
     DEFAULT,
     DIRECTORY,
     FILE,
     IMPLEMENTATION,
     NAME,
-    VERSION,
     PythonRequest,
-    VersionRequest,
-    is_release,
-    parse_request,
-    parse_tool_name,
-    parse_version,
+    prerelease_rank,
+    split_version,
 )
+from uvshim.discovery.tool_request import UvFailsError, tool_request
 from uvshim.discovery.tool_source import requires_python, source_tree
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
-from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
-from uvshim.uv.settings import home_folder, user_config_dir
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -46,11 +43,6 @@ if TYPE_CHECKING:
 
     Identify = Callable[[str], InterpreterIdentity]
 
-PREFERENCES = ("only-managed", "managed", "system", "only-system")
-_PLAIN_REQUIREMENT = (r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
-                      r"(\[[A-Za-z0-9._,\s-]*\])?"
-                      r"(\s*(===|==|!=|~=|<=|>=|<|>)[^/\\@;]*)?$")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
 class InterpreterChoice(Record):
@@ -58,10 +50,6 @@ class InterpreterChoice(Record):
     identity: InterpreterIdentity
     source: str  # why this one, for ``uvshim explain``
     managed_install: str | None  # the managed installation folder when it is one
-
-
-class _UvFailsError(Exception):
-    """uv stops with an error before it uses any interpreter."""
 
 
 class _Search(Record):
@@ -82,10 +70,10 @@ def choose_interpreter(*, python_flag: str | None, command: str | None, from_spe
     """The interpreter ``uvx`` will build its environment with, or None when it finds none."""
     _refuse_unmodelled_platform(environ, uv_version)
     try:
-        request, why = _python_request(python_flag, command, from_spec, environ=environ,
+        request, why = tool_request(python_flag, command, from_spec, environ=environ,
                                       cwd=cwd, uv=uv_version)
-        preference = _python_preference(preference_flag, config_preference, environ, uv_version)
-    except _UvFailsError:
+        preference = python_preference(preference_flag, config_preference, environ, uv_version)
+    except UvFailsError:
         return None
     search = _Search(request, preference, environ, cwd, uv_version, identify)
     found = _find(search)
@@ -135,165 +123,6 @@ def _refuse_unmodelled_platform(environ: Mapping[str, str], uv: Version) -> None
             raise UndecidableError(f"{name} is set; its effect on discovery is not modelled")
     if uv < Version("0.5.0"):
         raise UndecidableError(f"uv {uv} is older than the oldest modelled release, 0.5.0")
-
-
-# --- the request -------------------------------------------------------------------------
-
-
-def _python_request(python_flag: str | None, command: str | None, from_spec: str | None, *,
-                    environ: Mapping[str, str], cwd: str,
-                    uv: Version) -> tuple[PythonRequest, str]:
-    """The request uvx discovers with, and where it came from (``run.rs``, ``common.rs``)."""
-    explicit, explicit_why = _explicit_request(python_flag, environ)
-    target = from_spec if from_spec is not None else command
-    tool = parse_tool_name(target, uv) if target is not None else None
-    if tool is not None and tool.kind != DEFAULT and explicit is not None:
-        # "Received multiple Python version requests" (0.5.26+).
-        raise _UvFailsError
-    if explicit is not None:
-        return parse_request(explicit, cwd), explicit_why
-    if tool is not None and tool.kind != DEFAULT:
-        return tool, f"tool target {target}"
-    return _implicit_request(target, tool is not None, environ, cwd, uv)
-
-
-def _explicit_request(python_flag: str | None,
-                      environ: Mapping[str, str]) -> tuple[str | None, str]:
-    # ``--python`` has ``env = UV_PYTHON`` (clap) in every version; an empty value is unset.
-    if python_flag:
-        return python_flag, f"--python {python_flag}"
-    value = environ.get("UV_PYTHON", "")
-    if value:
-        return value, f"UV_PYTHON={value}"
-    return None, ""
-
-
-def _implicit_request(target: str | None, is_python_target: bool, environ: Mapping[str, str],
-                      cwd: str, uv: Version) -> tuple[PythonRequest, str]:
-    """Without a request: the global pin (0.10.0+), and from 0.11.17 the static
-    ``requires-python`` of a source tree (``tool_source``), which the pin yields to when they
-    do not intersect."""
-    inferred = None
-    if uv >= INFERS_REQUIRES_PYTHON and target is not None and not is_python_target \
-            and not _is_plain_requirement(target):
-        folder = source_tree(target, cwd)
-        inferred = requires_python(folder) if folder is not None else None
-    pinned = _global_pin(environ) if uv >= GLOBAL_PIN else None
-    if pinned is not None and inferred is not None:
-        # ``intersects_requires_python``: a range intersection of release specifiers.
-        raise UndecidableError(f"both a global Python pin and {target!r}'s requires-python "
-                               f"({inferred}) apply, and their intersection is not modelled")
-    if pinned is not None:
-        return pinned
-    if inferred is not None:
-        version = parse_version(inferred)
-        if version is None:
-            raise UndecidableError(f"requires-python {inferred!r} of {target!r} is not modelled")
-        return PythonRequest(VERSION, version=version), f"requires-python {inferred} of {target}"
-    return PythonRequest(DEFAULT), ""
-
-
-def _is_plain_requirement(target: str) -> bool:
-    name, _, version = target.partition("@")
-    if "/" in version:
-        return False
-    if name and set(name) <= _NAME_CHARS and name[0].isalnum() and name[-1].isalnum():
-        return True  # a bare package name, the common case, without importing ``re``
-    import re  # noqa: PLC0415
-
-    return re.match(_PLAIN_REQUIREMENT, name) is not None
-
-
-def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
-    """The global ``.python-version`` (0.10.0+, #14112; never a local one, even --no-config).
-
-    ``PythonVersionFile::discover(.., with_no_local(true))``: ``<config>/uv/.python-version``,
-    else ``.python-versions``; its first line that is neither blank nor a comment, untrimmed.
-    """
-    config = user_config_dir(environ)  # read only by 0.10.0+, which ignore an empty HOME
-    if config is None:
-        return None
-    folder = os.path.join(config, "uv")
-    for name in (".python-version", ".python-versions"):
-        path = os.path.join(folder, name)
-        if os.path.isfile(path):
-            return _read_pin(path)
-    return None
-
-
-def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UndecidableError(f"cannot read the global Python pin {path}: {exc}") from None
-    for line in lines:
-        if line.strip() and not line.strip().startswith("#"):
-            if line != line.strip():
-                raise UndecidableError(f"the pin {line!r} in {path} has surrounding blanks")
-            # uv resolves a relative path in the pin against its working directory, but a
-            # pin holding a path is rare enough to leave to uv.
-            request = parse_request(line, "/")
-            if request.kind in (FILE, DIRECTORY):
-                raise UndecidableError(f"the global pin {path} holds a path")
-            return request, f"global .python-version ({path})"
-    return None
-
-
-# --- the preference ----------------------------------------------------------------------
-
-
-def _python_preference(flag: str | None, config: str | None, environ: Mapping[str, str],
-                       uv: Version) -> str:
-    """``resolve_python_preference`` (``crates/uv/src/settings.rs``).
-
-    ``--managed-python`` / ``UV_MANAGED_PYTHON`` mean only-managed and ``--no-managed-python`` /
-    ``UV_NO_MANAGED_PYTHON`` only-system, from 0.6.8 (clap ``env``; 0.6.4 ignores both
-    variables); they beat ``--python-preference`` / ``UV_PYTHON_PREFERENCE`` (all versions),
-    which beats ``python-preference`` in uv.toml; the default is managed.
-    """
-    from_variables = _preference_from_variables(environ, uv)
-    if flag is not None:
-        _check_preference(flag, "the preference flag")
-        if from_variables not in (None, flag):
-            raise UndecidableError(f"the preference flag {flag} disagrees with the environment")
-        return flag
-    if from_variables is not None:
-        return from_variables
-    value = environ.get("UV_PYTHON_PREFERENCE", "") or config or "managed"
-    _check_preference(value, "the python preference")
-    return value
-
-
-def _preference_from_variables(environ: Mapping[str, str], uv: Version) -> str | None:
-    if uv < Version("0.6.8"):
-        return None
-    managed = _boolish(environ, "UV_MANAGED_PYTHON")
-    unmanaged = _boolish(environ, "UV_NO_MANAGED_PYTHON")
-    if managed and unmanaged:
-        raise UndecidableError("both UV_MANAGED_PYTHON and UV_NO_MANAGED_PYTHON are set")
-    if (managed or unmanaged) and environ.get("UV_PYTHON_PREFERENCE"):
-        raise UndecidableError("UV_PYTHON_PREFERENCE conflicts with UV_(NO_)MANAGED_PYTHON")
-    if managed:
-        return "only-managed"
-    return "only-system" if unmanaged else None
-
-
-def _boolish(environ: Mapping[str, str], name: str) -> bool:
-    value = environ.get(name)
-    if value is None:
-        return False
-    if value.lower() in ("1", "true"):
-        return True
-    if value.lower() in ("0", "false"):
-        return False
-    # clap's falsey parser (<=0.10) and uv's own boolish parser differ on other spellings.
-    raise UndecidableError(f"{name}={value!r} is not modelled")
-
-
-def _check_preference(value: str, what: str) -> None:
-    if value not in PREFERENCES:
-        raise UndecidableError(f"{what} {value!r} is not one uv accepts")
 
 
 # --- discovery ---------------------------------------------------------------------------
@@ -561,34 +390,6 @@ def _is_cpython_name(name: str) -> bool:
     return name.startswith("cpython") and rest[:1] == "." and rest[1:2].isdigit()
 
 
-def split_version(text: str) -> tuple[tuple[int, int, int], str] | None:
-    """``3.12.1`` -> ((3, 12, 1), ""); ``3.14.0rc1`` -> ((3, 14, 0), "rc1"); else None.
-
-    Only the forms Python reports and python-build-standalone names: a three-part release and
-    an optional ``a``/``b``/``rc`` pre-release with its number.
-    """
-    end = len(text)
-    for index, char in enumerate(text):
-        if not (char.isdigit() or char == "."):
-            end = index
-            break
-    release, pre = text[:end], text[end:]
-    if release.count(".") != 2 or not is_release(release):
-        return None
-    if pre and _pre_rank(pre) is None:
-        return None
-    major, minor, patch = (int(part) for part in release.split("."))
-    return (major, minor, patch), pre
-
-
-def _pre_rank(pre: str) -> tuple[int, int] | None:
-    for rank, label in enumerate(("a", "b", "rc")):
-        number = pre[len(label):]
-        if pre.startswith(label) and number.isascii() and number.isdigit():
-            return rank, int(number)
-    return None
-
-
 def _version_parts(identity: InterpreterIdentity) -> tuple[tuple[int, int, int], str]:
     parts = split_version(identity.version)
     if parts is None:
@@ -600,7 +401,7 @@ def _version_parts(identity: InterpreterIdentity) -> tuple[tuple[int, int, int],
 def _version_key(identity: InterpreterIdentity) -> tuple[object, ...]:
     """PEP 440 order of the versions Python reports: a pre-release before its release."""
     release, pre = _version_parts(identity)
-    return (release, (0, *(_pre_rank(pre) or ())) if pre else (1,))
+    return (release, (0, *(prerelease_rank(pre) or ())) if pre else (1,))
 
 
 def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdentity) -> str:
@@ -721,252 +522,3 @@ def _conda_preference_verdict(search: _Search, identity: InterpreterIdentity) ->
         raise UndecidableError(f"the base conda environment under only-managed is not modelled "
                                f"for uv {search.uv}")
     return "use"
-
-
-# --- managed installations -----------------------------------------------------------------
-
-_KEY_PARTS = ("impl", "version", "os", "arch", "libc")
-
-
-def _parse_key(name: str) -> dict[str, str] | None:
-    """``{implementation}-{version}[+variant]-{os}-{arch}-{libc}`` (``PythonInstallationKey``):
-    five non-empty dash-free parts, implementation and os in lower-case letters."""
-    parts = name.split("-")
-    if len(parts) != len(_KEY_PARTS) or not all(parts):
-        return None
-    key = dict(zip(_KEY_PARTS, parts))
-    if not all("a" <= char <= "z" for char in key["impl"] + key["os"]):
-        return None
-    return key
-
-
-# Implementations and variants in the order uv sorts installation keys, newest key first
-# (``impl Ord for PythonInstallationKey``, ``managed.rs`` ``find_all``; read at 0.12.5): CPython
-# before PyPy and GraalPy, then the version (a pre-release before its final release), then
-# the default variant before the others; up to 0.6.12 the other variants came first (seen with
-# real 0.5.0 and 0.6.4). The order decides which interpreter is *queried* first; each is then
-# judged by what it reports.
-_IMPLEMENTATIONS = ("cpython", "pypy", "graalpy")
-_VARIANTS = ("", "debug", "freethreaded", "freethreaded+debug")
-
-
-class ManagedPython(Record):
-    folder: str  # absolute, as ``std::path::absolute`` makes it
-    name: str
-    version: tuple[int, int, int]
-    uv: Version
-    implementation: str = "cpython"
-    prerelease: str = ""  # "rc1"
-    variant: str = ""  # "freethreaded", "debug", "freethreaded+debug"
-    other_platform: bool = False  # an arch or libc of this OS the host may or may not run
-
-    @property
-    def is_plain(self) -> bool:
-        return (self.implementation, self.prerelease, self.variant) == ("cpython", "", "")
-
-    def order(self) -> tuple[object, ...]:
-        pre = (0, *(_pre_rank(self.prerelease) or ())) if self.prerelease else (1,)
-        implementation = -_IMPLEMENTATIONS.index(self.implementation) \
-            if self.implementation in _IMPLEMENTATIONS else -9
-        variant = -_VARIANTS.index(self.variant) if self.variant in _VARIANTS else -9
-        if self.uv < Version("0.6.13"):
-            variant = -variant  # ``self.variant.cmp(..)`` not yet reversed: variants first
-        return implementation, self.version, pre, variant
-
-    def unmodelled(self, request: VersionRequest) -> str:
-        """Why the shim cannot follow uv should uv reach this installation, else ""."""
-        executable = self.executable(use_minor_link=False)
-        problems = (
-            (self.other_platform, "is built for another architecture or libc"),
-            (self.implementation not in _IMPLEMENTATIONS or self.variant not in _VARIANTS,
-             "is of a kind not modelled"),
-            ("debug" in self.variant and self.uv < Version("0.8.18"),
-             "is a debug build, not modelled before uv 0.8.18"),
-            (bool(self.prerelease) and request.kind == "range",
-             "is a pre-release, not modelled against a range request"),
-            (not self.is_plain and self._minor_link() is not None,
-             "has a minor-version link, not modelled for variants"),
-            (not os.path.isfile(executable), f"has no {os.path.basename(executable)}"),
-        )
-        for applies, problem in problems:
-            if applies:
-                return f"managed Python {self.name} {problem}"
-        return ""
-
-    def executable(self, *, use_minor_link: bool) -> str:
-        """``<folder>[/install]/bin/<name>``, or the same through the minor-version link.
-
-        The name is ``python3.X`` plus the variant's suffix (``t``, ``d``, ``td``) for CPython,
-        ``pypy3.X`` for PyPy, ``graalpy`` for GraalPy (``ManagedPythonInstallation::
-        executable``). The link ``cpython-3.X-<platform>`` is used for a request without a
-        patch version when it is a symlink whose target is exactly this folder: code since
-        0.7.14 (#13954), links created by default since 0.10.0; 0.6.4 ignores them.
-        """
-        home = os.path.join(self.folder, "install")
-        if not os.path.isdir(home):
-            home = self.folder
-        direct = os.path.join(home, "bin", self._executable_name())
-        if not use_minor_link or not self.is_plain:
-            return direct
-        link = self._minor_link()
-        return os.path.join(link, "bin", self._executable_name()) if link else direct
-
-    def _executable_name(self) -> str:
-        minor = f"{self.version[0]}.{self.version[1]}"
-        if self.implementation == "pypy":
-            return f"pypy{minor}"
-        if self.implementation == "graalpy":
-            return "graalpy"
-        suffix = {"freethreaded": "t", "debug": "d", "freethreaded+debug": "td"}
-        return f"python{minor}{suffix.get(self.variant, '')}"
-
-    def _minor_link(self) -> str | None:
-        if self.uv < Version("0.7.14"):
-            return None
-        home = os.path.join(self.folder, "install")
-        if not os.path.isdir(home):
-            home = self.folder
-        platform_part = self.name.split("-", 2)[2]
-        minor = f"{self.version[0]}.{self.version[1]}"
-        variant = f"+{self.variant}" if self.variant else ""
-        link = os.path.join(os.path.dirname(home),
-                            f"{self.implementation}-{minor}{variant}-{platform_part}")
-        return link if link != home and _is_link_to(link, home) else None
-
-
-def _is_link_to(link: str, target: str) -> bool:
-    try:
-        points_to = os.readlink(link)
-    except OSError:
-        return False
-    return _components(points_to) == _components(target)
-
-
-def _components(path: str) -> list[str]:
-    # Rust's ``Path`` equality: repeated and trailing separators and inner "." do not count.
-    parts = [part for part in path.split("/") if part not in ("", ".")]
-    return (["/"] if path.startswith("/") else []) + parts
-
-
-def managed_root(environ: Mapping[str, str], cwd: str, uv: Version | None = None) -> str:
-    """``UV_PYTHON_INSTALL_DIR``, else ``$XDG_DATA_HOME/uv/python``, else under ``~/.local``."""
-    if "UV_PYTHON_INSTALL_DIR" in environ:
-        value = environ["UV_PYTHON_INSTALL_DIR"]
-        if not value:
-            # Ignored from some release on, used as "" (the working directory) before.
-            raise UndecidableError("UV_PYTHON_INSTALL_DIR is set but empty")
-        return _absolute(value, cwd)
-    xdg = environ.get("XDG_DATA_HOME", "")
-    if os.path.isabs(xdg):
-        return os.path.join(xdg, "uv", "python")
-    home = home_folder(environ, uv)
-    if home is None:
-        raise UndecidableError("uv has no home folder here, so where its managed Pythons are "
-                               "is not known")
-    return _absolute(os.path.join(home, ".local", "share", "uv", "python"), cwd)
-
-
-def _absolute(path: str, cwd: str) -> str:
-    joined = os.path.join(cwd, path)
-    return "/" + "/".join(_components(joined)[1:])
-
-
-def find_managed_pythons(environ: Mapping[str, str], cwd: str, uv: Version) -> list[ManagedPython]:
-    """``find_matching_current_platform``: real folders (not links, not ``.``-names) whose name
-    is a key for this platform, newest first; with ``UV_PYTHON_CPYTHON_BUILD`` (0.8.14+, #15314)
-    only those whose ``BUILD`` file says that build.
-    """
-    root = managed_root(environ, cwd, uv)
-    try:
-        entries = sorted(os.scandir(root), key=lambda entry: entry.name)
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise UndecidableError(f"cannot list managed Pythons in {root}: {exc}") from None
-    found = []
-    for entry in entries:
-        if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
-            continue
-        python = _managed_python(entry.path, entry.name, uv)
-        if python is not None and _build_matches(python, environ, uv):
-            found.append(python)
-    return sorted(found, key=ManagedPython.order, reverse=True)
-
-
-def _managed_python(folder: str, name: str, uv: Version) -> ManagedPython | None:
-    """The installation a key-named folder holds, or None when uv would not list it.
-
-    Another OS's builds are never candidates. Other implementations, variants and pre-releases
-    are listed (uv queries them when it reaches them and judges what they report); an arch or
-    libc other than the host's (``x86_64_v3``, ``musl``) may or may not run here, so it is
-    unmodelled only once reached.
-    """
-    key = _parse_key(name)
-    if key is None:
-        return None  # not a key: uv warns and ignores it
-    if key["os"] != "linux" or os.uname().sysname != "Linux":
-        if os.uname().sysname == "Linux":
-            return None  # another operating system's build
-        raise UndecidableError("managed Pythons are modelled on Linux only")
-    text, _, variant = key["version"].partition("+")
-    parts = split_version(text) if text.count(".") == 2 else None
-    if parts is None:
-        raise UndecidableError(f"managed Python {name}: its version is not modelled")
-    release, prerelease = parts
-    other = (key["arch"], key["libc"]) != _host_platform()
-    return ManagedPython(folder, name, release, uv, key["impl"], prerelease, variant, other)
-
-
-def _host_platform() -> tuple[str, str]:
-    machine = os.uname().machine
-    arch = {"amd64": "x86_64", "arm64": "aarch64"}.get(machine, machine)
-    try:
-        # What platform.libc_ver() asks first, without importing platform.
-        libc = os.confstr("CS_GNU_LIBC_VERSION") or ""
-    except (ValueError, OSError):
-        libc = ""
-    if not libc.startswith("glibc "):
-        raise UndecidableError("managed Pythons are modelled on glibc only")
-    return arch, "gnu"
-
-
-def _build_matches(python: ManagedPython, environ: Mapping[str, str], uv: Version) -> bool:
-    wanted = environ.get("UV_PYTHON_CPYTHON_BUILD")
-    if uv < Version("0.8.14") or wanted is None:
-        return True
-    if not wanted:
-        raise UndecidableError("UV_PYTHON_CPYTHON_BUILD is set but empty")
-    try:
-        with open(os.path.join(python.folder, "BUILD"), encoding="utf-8") as handle:
-            return handle.read().strip() == wanted
-    except FileNotFoundError:
-        return False
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UndecidableError(f"cannot read {python.folder}/BUILD: {exc}") from None
-
-
-def is_managed(identity: InterpreterIdentity, environ: Mapping[str, str], cwd: str,
-               uv: Version) -> bool:
-    """``Interpreter::is_managed``: its base prefix lies in a key-named folder of the root.
-
-    0.10.12+ compares canonical paths; before, the raw base prefix with the raw root. Where
-    the two readings disagree the answer depends on the exact release: undecidable.
-    """
-    root = managed_root(environ, cwd, uv)
-    canonical = _first_component_is_key(os.path.realpath(identity.base_prefix),
-                                        os.path.realpath(root))
-    raw = _first_component_is_key(identity.base_prefix, root)
-    if canonical != raw:
-        raise UndecidableError(f"whether {identity.sys_executable} is managed depends on uv {uv}")
-    return canonical
-
-
-def _first_component_is_key(path: str, root: str) -> bool:
-    inside, outside = _components(path), _components(root)
-    if inside[: len(outside)] != outside or len(inside) == len(outside):
-        return False
-    return _parse_key(inside[len(outside)]) is not None
-
-
-__all__ = ["PREFERENCES", "InterpreterChoice", "ManagedPython", "VersionRequest",
-           "choose_interpreter"]

@@ -1,0 +1,139 @@
+"""What Python a tool run asks for: ``--python``, ``UV_PYTHON``, a ``python@3.12`` target, the
+global ``.python-version`` and a source tree's ``requires-python`` (``ToolPython`` and
+``get_or_create_environment`` in ``crates/uv/src/commands/tool/``), as ``search`` takes it.
+"""
+
+from __future__ import annotations
+
+import os
+
+from uvshim.discovery.request import (
+    DEFAULT,
+    DIRECTORY,
+    FILE,
+    VERSION,
+    PythonRequest,
+    parse_request,
+    parse_tool_name,
+    parse_version,
+)
+from uvshim.discovery.tool_source import requires_python, source_tree
+from uvshim.errors import UndecidableError
+from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
+from uvshim.uv.settings import user_config_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from uvshim.versions import Version
+
+
+class UvFailsError(Exception):
+    """uv stops with an error before it uses any interpreter."""
+
+
+_PLAIN_REQUIREMENT = (r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
+                      r"(\[[A-Za-z0-9._,\s-]*\])?"
+                      r"(\s*(===|==|!=|~=|<=|>=|<|>)[^/\\@;]*)?$")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def tool_request(python_flag: str | None, command: str | None, from_spec: str | None, *,
+                    environ: Mapping[str, str], cwd: str,
+                    uv: Version) -> tuple[PythonRequest, str]:
+    """The request uvx discovers with, and where it came from (``run.rs``, ``common.rs``)."""
+    explicit, explicit_why = _explicit_request(python_flag, environ)
+    target = from_spec if from_spec is not None else command
+    tool = parse_tool_name(target, uv) if target is not None else None
+    if tool is not None and tool.kind != DEFAULT and explicit is not None:
+        # "Received multiple Python version requests" (0.5.26+).
+        raise UvFailsError
+    if explicit is not None:
+        return parse_request(explicit, cwd), explicit_why
+    if tool is not None and tool.kind != DEFAULT:
+        return tool, f"tool target {target}"
+    return _implicit_request(target, tool is not None, environ, cwd, uv)
+
+
+def _explicit_request(python_flag: str | None,
+                      environ: Mapping[str, str]) -> tuple[str | None, str]:
+    # ``--python`` has ``env = UV_PYTHON`` (clap) in every version; an empty value is unset.
+    if python_flag:
+        return python_flag, f"--python {python_flag}"
+    value = environ.get("UV_PYTHON", "")
+    if value:
+        return value, f"UV_PYTHON={value}"
+    return None, ""
+
+
+def _implicit_request(target: str | None, is_python_target: bool, environ: Mapping[str, str],
+                      cwd: str, uv: Version) -> tuple[PythonRequest, str]:
+    """Without a request: the global pin (0.10.0+), and from 0.11.17 the static
+    ``requires-python`` of a source tree (``tool_source``), which the pin yields to when they
+    do not intersect."""
+    inferred = None
+    if uv >= INFERS_REQUIRES_PYTHON and target is not None and not is_python_target \
+            and not _is_plain_requirement(target):
+        folder = source_tree(target, cwd)
+        inferred = requires_python(folder) if folder is not None else None
+    pinned = _global_pin(environ) if uv >= GLOBAL_PIN else None
+    if pinned is not None and inferred is not None:
+        # ``intersects_requires_python``: a range intersection of release specifiers.
+        raise UndecidableError(f"both a global Python pin and {target!r}'s requires-python "
+                               f"({inferred}) apply, and their intersection is not modelled")
+    if pinned is not None:
+        return pinned
+    if inferred is not None:
+        version = parse_version(inferred)
+        if version is None:
+            raise UndecidableError(f"requires-python {inferred!r} of {target!r} is not modelled")
+        return PythonRequest(VERSION, version=version), f"requires-python {inferred} of {target}"
+    return PythonRequest(DEFAULT), ""
+
+
+def _is_plain_requirement(target: str) -> bool:
+    name, _, version = target.partition("@")
+    if "/" in version:
+        return False
+    if name and set(name) <= _NAME_CHARS and name[0].isalnum() and name[-1].isalnum():
+        return True  # a bare package name, the common case, without importing ``re``
+    import re  # noqa: PLC0415
+
+    return re.match(_PLAIN_REQUIREMENT, name) is not None
+
+
+def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
+    """The global ``.python-version`` (0.10.0+, #14112; never a local one, even --no-config).
+
+    ``PythonVersionFile::discover(.., with_no_local(true))``: ``<config>/uv/.python-version``,
+    else ``.python-versions``; its first line that is neither blank nor a comment, untrimmed.
+    """
+    config = user_config_dir(environ)  # read only by 0.10.0+, which ignore an empty HOME
+    if config is None:
+        return None
+    folder = os.path.join(config, "uv")
+    for name in (".python-version", ".python-versions"):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return _read_pin(path)
+    return None
+
+
+def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = handle.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UndecidableError(f"cannot read the global Python pin {path}: {exc}") from None
+    for line in lines:
+        if line.strip() and not line.strip().startswith("#"):
+            if line != line.strip():
+                raise UndecidableError(f"the pin {line!r} in {path} has surrounding blanks")
+            # uv resolves a relative path in the pin against its working directory, but a
+            # pin holding a path is rare enough to leave to uv.
+            request = parse_request(line, "/")
+            if request.kind in (FILE, DIRECTORY):
+                raise UndecidableError(f"the global pin {path} holds a path")
+            return request, f"global .python-version ({path})"
+    return None
