@@ -24,8 +24,13 @@ VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
 )
 
 # A value clap takes as a separate token: not empty and not starting with `-`.
-values = st.text(min_size=1, max_size=8).filter(lambda text: not text.startswith("-"))
-words = st.text(min_size=1, max_size=8).filter(lambda text: not text.startswith("-"))
+# What a process's argv can hold: any text but NUL (argv strings end at one).
+ARGV_CHARACTERS = st.characters(exclude_characters="\0")
+# A value never starts with "=": attached to a short option (`-b` `=x`) it would read as `-b=x`.
+values = st.text(ARGV_CHARACTERS, min_size=1, max_size=8).filter(
+    lambda text: not text.startswith(("-", "=")))
+words = st.text(ARGV_CHARACTERS, min_size=1, max_size=8).filter(
+    lambda text: not text.startswith("-"))
 
 # Every spelling any release accepts, so tool arguments and junk look like uv options.
 OPTION_WORDS = sorted(
@@ -34,7 +39,7 @@ OPTION_WORDS = sorted(
     | {"--", "-", "--=x", "-p=", "--python="}
 )
 option_like = st.sampled_from(OPTION_WORDS)
-tool_args = st.lists(st.one_of(option_like, st.text(max_size=6)), max_size=5)
+tool_args = st.lists(st.one_of(option_like, st.text(ARGV_CHARACTERS, max_size=6)), max_size=5)
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,8 @@ def _argv_after(draw: st.DrawFn, version: Version | None, chosen: list[UvOption]
     options = [token for option in chosen for token in draw(option_tokens(option))]
     separator = draw(st.booleans())
     # After `--` any word is the command; before it, a word starting with `-` is an option.
-    command = draw(st.one_of(st.none(), st.text(min_size=1, max_size=8) if separator else words))
+    command = draw(st.one_of(st.none(), st.text(ARGV_CHARACTERS, min_size=1, max_size=8)
+                             if separator else words))
     args = draw(tool_args) if command is not None else []
     return UvxArgv(version, options, separator, command, args)
 
