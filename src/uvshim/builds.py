@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.managed import parse_key
 from uvshim.record import Record
 from uvshim.state import decode_fields, encode_fields
 
@@ -82,7 +83,7 @@ def managed_build(base_prefix: str) -> tuple[str | None, str | None]:
     folder = os.path.realpath(base_prefix)
     if os.path.basename(folder) == "install":
         folder = os.path.dirname(folder)
-    if not _looks_like_key(os.path.basename(folder)):
+    if parse_key(os.path.basename(folder)) is None:
         return None, None
     try:
         with open(os.path.join(folder, "BUILD"), "rb") as handle:
@@ -90,13 +91,6 @@ def managed_build(base_prefix: str) -> tuple[str | None, str | None]:
     except OSError:
         text = ""
     return folder, text or None
-
-
-def _looks_like_key(name: str) -> bool:
-    # {implementation}-{version}[+variant]-{os}-{arch}-{libc}; no regex on the hot path.
-    parts = name.split("-")
-    return len(parts) == 5 and parts[0].isalpha() and parts[0].islower() \
-        and parts[1][:1].isdigit() and all(parts)
 
 
 def read_record(env_root: str) -> BuildFingerprint | None:

@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from uvshim.discovery.managed import parse_key
+
 LIST_ARGS = ("python", "list", "--only-downloads", "--all-versions", "--output-format", "json")
 LIST_TIMEOUT_S = 60
 # ``cpython-3.12.1+20240107-x86_64-unknown-linux-gnu-install_only.tar.gz``
@@ -116,9 +118,8 @@ def parse_downloads(text: str, uv_version: str) -> DownloadList:
 
 
 def _parts(key: str) -> list[str] | None:
-    # {implementation}-{version}[+variant]-{os}-{arch}-{libc} (uv-python's PythonInstallationKey)
-    parts = key.split("-")
-    return parts if len(parts) == 5 and all(parts) else None
+    parsed = parse_key(key)
+    return None if parsed is None else list(parsed.values())
 
 
 def _series(key: str) -> tuple[str, ...] | None:
