@@ -31,6 +31,12 @@ from __future__ import annotations
 import os
 
 from uvshim.errors import UndecidableError
+from uvshim.uv.releases import (
+    CONDA_BASE_HEURISTICS,
+    CONDA_NAME_RULE_PREVIEW,
+    CONDA_NAME_RULE_REMOVED,
+    PIXI_ENVIRONMENTS,
+)
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -47,12 +53,12 @@ def base_environment(environ: Mapping[str, str], uv: Version) -> str | None:
         return None
     if not os.path.isabs(prefix):
         raise UndecidableError(f"CONDA_PREFIX={prefix!r} is not an absolute path")
-    if uv < Version("0.8.18"):
-        return prefix if _is_base_before_0_8_18(prefix, environ) else None
+    if uv < CONDA_BASE_HEURISTICS:
+        return prefix if _is_base_by_folder_name(prefix, environ) else None
     return prefix if _is_base(prefix, environ, uv) else None
 
 
-def _is_base_before_0_8_18(prefix: str, environ: Mapping[str, str]) -> bool:
+def _is_base_by_folder_name(prefix: str, environ: Mapping[str, str]) -> bool:
     current = environ.get("CONDA_DEFAULT_ENV")
     if current not in _SPECIAL_NAMES:
         return False
@@ -60,7 +66,7 @@ def _is_base_before_0_8_18(prefix: str, environ: Mapping[str, str]) -> bool:
 
 
 def _is_base(prefix: str, environ: Mapping[str, str], uv: Version) -> bool:
-    if uv >= Version("0.9.9") and os.path.isfile(os.path.join(prefix, "conda-meta", "pixi")):
+    if uv >= PIXI_ENVIRONMENTS and os.path.isfile(os.path.join(prefix, "conda-meta", "pixi")):
         return False
     root = environ.get("_CONDA_ROOT")
     if root is not None and _same_path(prefix, root):
@@ -69,8 +75,8 @@ def _is_base(prefix: str, environ: Mapping[str, str], uv: Version) -> bool:
     if current is None or _same_path(prefix, current):
         return False
     by_name = _file_name(prefix) not in (None, current)
-    if uv < Version("0.12.0") and current in _SPECIAL_NAMES:
-        if Version("0.9.29") <= uv and not by_name:
+    if uv < CONDA_NAME_RULE_REMOVED and current in _SPECIAL_NAMES:
+        if uv >= CONDA_NAME_RULE_PREVIEW and not by_name:
             raise UndecidableError(
                 f"whether conda environment {prefix} is the base one depends on uv's preview "
                 "feature special-conda-env-names")

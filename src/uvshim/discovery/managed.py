@@ -10,6 +10,12 @@ from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.request import VersionRequest, prerelease_rank, split_version
 from uvshim.errors import UndecidableError
 from uvshim.record import Record
+from uvshim.uv.releases import (
+    DEBUG_BUILDS_LAST,
+    DEFAULT_VARIANT_FIRST,
+    MANAGED_BUILD_FILE,
+    MINOR_VERSION_LINKS,
+)
 from uvshim.uv.settings import home_folder
 from uvshim.versions import Version
 
@@ -62,7 +68,7 @@ class ManagedPython(Record):
         implementation = -_IMPLEMENTATIONS.index(self.implementation) \
             if self.implementation in _IMPLEMENTATIONS else -9
         variant = -_VARIANTS.index(self.variant) if self.variant in _VARIANTS else -9
-        if self.uv < Version("0.6.13"):
+        if self.uv < DEFAULT_VARIANT_FIRST:
             variant = -variant  # ``self.variant.cmp(..)`` not yet reversed: variants first
         return implementation, self.version, pre, variant
 
@@ -73,7 +79,7 @@ class ManagedPython(Record):
             (self.other_platform, "is built for another architecture or libc"),
             (self.implementation not in _IMPLEMENTATIONS or self.variant not in _VARIANTS,
              "is of a kind not modelled"),
-            ("debug" in self.variant and self.uv < Version("0.8.18"),
+            ("debug" in self.variant and self.uv < DEBUG_BUILDS_LAST,
              "is a debug build, not modelled before uv 0.8.18"),
             (bool(self.prerelease) and request.kind == "range",
              "is a pre-release, not modelled against a range request"),
@@ -114,7 +120,7 @@ class ManagedPython(Record):
         return f"python{minor}{suffix.get(self.variant, '')}"
 
     def _minor_link(self) -> str | None:
-        if self.uv < Version("0.7.14"):
+        if self.uv < MINOR_VERSION_LINKS:
             return None
         home = os.path.join(self.folder, "install")
         if not os.path.isdir(home):
@@ -225,7 +231,7 @@ def _host_platform() -> tuple[str, str]:
 
 def _build_matches(python: ManagedPython, environ: Mapping[str, str], uv: Version) -> bool:
     wanted = environ.get("UV_PYTHON_CPYTHON_BUILD")
-    if uv < Version("0.8.14") or wanted is None:
+    if uv < MANAGED_BUILD_FILE or wanted is None:
         return True
     if not wanted:
         raise UndecidableError("UV_PYTHON_CPYTHON_BUILD is set but empty")

@@ -6,11 +6,13 @@
 from __future__ import annotations
 
 from uvshim.errors import UndecidableError
-from uvshim.versions import Version
+from uvshim.uv.releases import MANAGED_PYTHON_FLAGS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from uvshim.versions import Version
 
 PREFERENCES = ("only-managed", "managed", "system", "only-system")
 
@@ -38,7 +40,7 @@ def python_preference(flag: str | None, config: str | None, environ: Mapping[str
 
 
 def _preference_from_variables(environ: Mapping[str, str], uv: Version) -> str | None:
-    if uv < Version("0.6.8"):
+    if uv < MANAGED_PYTHON_FLAGS:
         return None
     managed = _boolish(environ, "UV_MANAGED_PYTHON")
     unmanaged = _boolish(environ, "UV_NO_MANAGED_PYTHON")

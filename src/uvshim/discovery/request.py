@@ -12,7 +12,11 @@ import os
 
 from uvshim.errors import UndecidableError
 from uvshim.record import Record
-from uvshim.versions import Version as UvVersion
+from uvshim.uv.releases import PYTHON_TOOL_NAMES, PYTHON_TOOL_TARGETS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from uvshim.versions import Version
 
 # Kinds of request, as uv's ``PythonRequest`` variants.
 DEFAULT, ANY, VERSION, IMPLEMENTATION, FILE, DIRECTORY, NAME = (
@@ -49,10 +53,10 @@ class VersionRequest(Record):
         if self.kind == "range":
             # packaging only for ranges: it is the dearest import of all on the hot path.
             from packaging.specifiers import SpecifierSet  # noqa: PLC0415
-            from packaging.version import Version  # noqa: PLC0415
+            from packaging.version import Version as Pep440Version  # noqa: PLC0415
 
             text = ".".join(map(str, version))
-            return SpecifierSet(self.specifiers).contains(Version(text), prereleases=True)
+            return SpecifierSet(self.specifiers).contains(Pep440Version(text), prereleases=True)
         return version[: len(self.release)] == self.release
 
     def matches_minor(self, major: int, minor: int) -> bool:
@@ -198,7 +202,7 @@ def _parse_path_or_name(value: str, cwd: str) -> PythonRequest:
     return PythonRequest(NAME, path=value, text=value)
 
 
-def parse_tool_name(target: str, uv_version: UvVersion) -> PythonRequest | None:
+def parse_tool_name(target: str, uv_version: Version) -> PythonRequest | None:
     """The Python a ``python@3.12`` / ``python3.12`` / ``python`` tool target asks for.
 
     None when the target is a package. ``PythonRequest(DEFAULT)`` for plain ``python``.
@@ -208,12 +212,12 @@ def parse_tool_name(target: str, uv_version: UvVersion) -> PythonRequest | None:
     - 0.7.9+: ``PythonRequest::try_from_tool_name`` (#13583): ``python3.12``, ``python312``,
       ``python@3.12``, ``cpython3.12``, ``pypy@3.10``...
     """
-    if uv_version < UvVersion("0.5.26"):
+    if uv_version < PYTHON_TOOL_TARGETS:
         return None
     lowered = target.lower()
     if lowered == "python":
         return PythonRequest(DEFAULT, text=target)
-    if uv_version < UvVersion("0.7.9"):
+    if uv_version < PYTHON_TOOL_NAMES:
         return _parse_legacy_tool_name(lowered, target)
     return _parse_tool_name(lowered, target)
 

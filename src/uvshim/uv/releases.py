@@ -57,6 +57,32 @@ LOCAL_SCRIPTS_PERSISTENT = Version("0.5.31")
 BASE_PYTHON_BY_LANDMARK = Version("0.5.29")
 
 
+# --- discovery (uv-python) ------------------------------------------------------------------
+# ``uvx python`` and ``python@X`` targets run the interpreter itself (#11076); before, ``python``
+# was a package name.
+PYTHON_TOOL_TARGETS = Version("0.5.26")
+# ``python3.12``, ``python312``, ``cpython3.12``, ``pypy@3.10`` targets (#13583).
+PYTHON_TOOL_NAMES = Version("0.7.9")
+# ``--managed-python`` / ``--no-managed-python`` and ``UV_(NO_)MANAGED_PYTHON``.
+MANAGED_PYTHON_FLAGS = Version("0.6.8")
+# Managed installations of the default variant sort before the free-threaded and debug ones;
+# before, the other variants came first (seen with real 0.5.0 and 0.6.4).
+DEFAULT_VARIANT_FIRST = Version("0.6.13")
+# Minor-version links (``cpython-3.12-…`` -> the newest patch install) are followed (#13954).
+MINOR_VERSION_LINKS = Version("0.7.14")
+# Managed installations carry a BUILD file, and ``UV_PYTHON_CPYTHON_BUILD`` pins it (#15314).
+MANAGED_BUILD_FILE = Version("0.8.14")
+# A managed debug build is only a last resort for a default request; and conda's base
+# environment is told by ``_CONDA_ROOT`` and name heuristics instead of its folder's name.
+DEBUG_BUILDS_LAST = Version("0.8.18")
+CONDA_BASE_HEURISTICS = Version("0.8.18")
+# A ``conda-meta/pixi`` file marks a named (pixi) environment.
+PIXI_ENVIRONMENTS = Version("0.9.9")
+# The ``base``/``root`` name rule for conda's base can be turned off by a preview feature
+# (``special-conda-env-names``) from 0.9.29, and is gone from 0.12.0.
+CONDA_NAME_RULE_PREVIEW = Version("0.9.29")
+CONDA_NAME_RULE_REMOVED = Version("0.12.0")
+
 def no_cache_works(uv_version: Version) -> bool:
     """Whether ``--no-cache`` runs a tool in a throw-away cache on this release."""
     return uv_version != NO_CACHE_CANNOT_RUN_TOOLS
