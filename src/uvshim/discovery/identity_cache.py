@@ -4,7 +4,10 @@ An entry is valid only while the path, the file's (device, inode, size, mtime_ns
 probe's own hash all match, the same rule virtualenv uses for its interpreter cache. A corrupt
 or unreadable entry is treated as missing; a cache that cannot be written is not an error.
 Scripts (``#!``, e.g. pyenv's shims) are never cached: what they run depends on more than
-their own file.
+their own file. Nor is any executable that is not the interpreter it reports
+(``sys.executable`` is another file): a dispatcher such as a mise shim, a link to the ``mise``
+binary, whose stat stays the same whichever version it runs. uv keeps no memo of those either
+(``query_cached``, ``is_same_file(executable, sys_executable)``, 0.5.0 to 0.12.5).
 """
 
 from __future__ import annotations
@@ -30,10 +33,10 @@ def identify(executable: str, state: str | os.PathLike[str]) -> InterpreterIdent
     key: list[Field] = [executable, *_stamp(executable), probe_hash()]
     entry = os.path.join(state, STATE_FOLDER, f"{seahash(os.fsencode(executable)):016x}")
     cached = _from_fields(read_state(entry, _KIND), key)
-    if cached is not None:
+    if cached is not None and _is_itself(executable, cached):  # entries of older releases
         return cached
     identity = probe_interpreter(executable)
-    if not _is_script(executable):
+    if _is_itself(executable, identity) and not _is_script(executable):
         write_state(entry, _KIND, [*key, *identity.field_values()])
     return identity
 
@@ -60,6 +63,13 @@ def _from_fields(fields: list[Field] | None, key: list[Field]) -> InterpreterIde
         return InterpreterIdentity.from_fields(fields[len(key):])
     except InterpreterError:
         return None
+
+
+def _is_itself(executable: str, identity: InterpreterIdentity) -> bool:
+    try:
+        return os.path.samefile(executable, identity.sys_executable)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_script(executable: str) -> bool:

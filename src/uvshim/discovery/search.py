@@ -33,6 +33,7 @@ from uvshim.discovery.request import (
 )
 from uvshim.discovery.tool_request import UvFailsError, tool_request
 from uvshim.discovery.tool_source import requires_python, source_tree
+from uvshim.discovery.version_managers import ShimAware
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
 from uvshim.versions import Version
@@ -75,11 +76,14 @@ def choose_interpreter(*, python_flag: str | None, command: str | None, from_spe
         preference = python_preference(preference_flag, config_preference, environ, uv_version)
     except UvFailsError:
         return None
-    search = _Search(request, preference, environ, cwd, uv_version, identify)
+    # A version manager's shim is identified as the interpreter it would exec.
+    shims = ShimAware(identify, environ, cwd)
+    search = _Search(request, preference, environ, cwd, uv_version, shims.identify)
     found = _find(search)
     if found is None:
         return None
     executable, identity, origin, managed = found
+    origin = shims.describe(executable, origin)
     if request.kind == DEFAULT or why.startswith("global"):
         _refuse_a_refined_choice(from_spec if from_spec is not None else command, cwd,
                                  identity)
