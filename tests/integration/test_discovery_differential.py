@@ -343,3 +343,102 @@ def test_variant_discovery_matches_uvx(layout: Layout, version: str,
     plain = Layout(layout.name, layout.path, layout.target, layout.python, layout.env,
                    managed=managed)
     test_discovery_matches_uvx(plain, version, variant_world, tmp_path)
+
+
+# --- uv run --with: the bucket real uv fills, against the one the model names ---------------
+
+RUN_VERSIONS = ("0.5.0", "0.6.4", "0.13.9")
+
+
+@dataclass(frozen=True)
+class RunLayout:
+    """One ``uv run --with shimcheck python -c pass`` situation, in a folder ``work``."""
+
+    name: str
+    project: bool = False  # a pyproject.toml (requires-python >=3.10) in ``work``
+    no_project: bool = False
+    python: str | None = None
+    local_pin: str | None = None
+    venv: str | None = None  # "dot" (work/.venv on 3.12) or "active" (VIRTUAL_ENV on 3.12)
+    expect_undecidable: bool = False
+    runs_before: int = 0  # runs of the same command before the one compared
+
+
+RUN_LAYOUTS = (
+    RunLayout("plain"),
+    RunLayout("no-project-local-pin", no_project=True, local_pin="3.12"),
+    RunLayout("no-project-flag", no_project=True, python="3.12"),
+    RunLayout("no-project-dot-venv", no_project=True, venv="dot"),
+    RunLayout("active-venv", venv="active"),
+    RunLayout("project", project=True),
+    RunLayout("project-pin", project=True, local_pin="3.12"),
+    RunLayout("project-venv-elsewhere", project=True, venv="dot", expect_undecidable=True),
+    RunLayout("project-second-run", project=True, runs_before=1),
+    RunLayout("active-venv-with-request", venv="active", python="3.11",
+              expect_undecidable=True),
+)
+
+
+def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[str, str]]:
+    p311 = make_prefix(root / "p311", "3.11", "symlinked")
+    p312 = make_prefix(root / "p312", "3.12", "symlinked")
+    work = root / "work"
+    work.mkdir()
+    env = {"UV_CACHE_DIR": str(root / "cache"), "UV_PYTHON_DOWNLOADS": "never",
+           "HOME": str(root / "home"), "XDG_CONFIG_HOME": str(root / "config"),
+           "UV_PYTHON_INSTALL_DIR": str(root / "pythons"),
+           "PATH": f"{p311}:{p312}:/usr/bin:/bin"}
+    if layout.project:
+        (work / "pyproject.toml").write_text(
+            '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.10"\n')
+    if layout.local_pin:
+        (work / ".python-version").write_text(layout.local_pin + "\n")
+    if layout.venv:
+        venv = work / ".venv" if layout.venv == "dot" else root / "active"
+        subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(p312 / "python3"), str(venv)],
+                       env=env, cwd=work, check=True, capture_output=True)
+        if layout.venv == "active":
+            env["VIRTUAL_ENV"] = str(venv)
+    return work, env
+
+
+@pytest.mark.parametrize("version", RUN_VERSIONS)
+@pytest.mark.parametrize("layout", RUN_LAYOUTS, ids=lambda layout: layout.name)
+def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: Path,
+                                  tmp_path: Path) -> None:
+    from uvshim.discovery.run_interpreter import RunQuery, choose_run_interpreter  # noqa: PLC0415
+    from uvshim.uv.argv import parse_uv  # noqa: PLC0415
+    from uvshim.uv.cache_key import bucket_dir  # noqa: PLC0415
+
+    require_python("3.11")
+    require_python("3.12")
+    real = uv_release(version)
+    work, env = _run_world(tmp_path, layout, real)
+    args = ["run", *(["--no-project"] if layout.no_project else []),
+            *(["--python", layout.python] if layout.python else []),
+            "--offline", "--find-links", str(tool_wheels), "--with", "shimcheck",
+            "python", "-c", "pass"]
+    for _ in range(layout.runs_before):
+        subprocess.run([str(real / "uv"), *args], env=env, cwd=work, capture_output=True,
+                       timeout=300, check=True)
+    # The model first, as the shim runs it: before uv makes the project's environment.
+    inv = parse_uv(args, Version(version))
+    assert inv is not None
+    query = RunQuery(None, env, str(work), Version(version),
+                     lambda path: identify(path, tmp_path / "state"))
+    if layout.expect_undecidable:
+        with pytest.raises(UndecidableError):
+            choose_run_interpreter(inv, query)
+        return
+    choice = choose_run_interpreter(inv, query)
+    assert choice is not None
+    predicted = os.path.basename(bucket_dir(str(tmp_path / "cache"), choice.identity,
+                                            Version(version)))
+    before = {path.name for path in (tmp_path / "cache").glob("environments-v*/*")}
+    done = subprocess.run([str(real / "uv"), *args], env=env, cwd=work, capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    filled = sorted(path.name for path in (tmp_path / "cache").glob("environments-v*/*")
+                    if any(entry.is_symlink() for entry in path.iterdir()))
+    assert predicted in filled, (predicted, filled)
+    assert set(filled) - before <= {predicted}

@@ -141,10 +141,10 @@ def base_python(executable: str, minor: tuple[int, int], uv_version: Version) ->
     start = os.path.realpath(executable) if minor >= (3, 11) else executable
     if uv_version < BASE_PYTHON_BY_LANDMARK:
         return start
-    return _follow_to_landmark(start, minor)
+    return follow_to_landmark(start, minor)
 
 
-def _follow_to_landmark(path: str, minor: tuple[int, int]) -> str:
+def follow_to_landmark(path: str, minor: tuple[int, int]) -> str:
     landmark = os.path.join("lib", f"python{minor[0]}.{minor[1]}", "os.py")
     for _ in range(40):  # uv follows without a bound; a loop makes it fail, and us give up
         if _has_landmark(path, landmark):

@@ -16,11 +16,11 @@ environment with its path, as for uvx. How the base interpreter is found:
 
 Whether uv keeps an existing project environment depends on checks that changed from release
 to release (its interpreter against the request, ``requires-python`` and, in newer
-releases, the version pyvenv.cfg recorded). They are not modelled: when the kept environment
-and a new one would have different base interpreters the check raises ``UndecidableError``;
-when both lead to the same bucket, which is the case after an interpreter swap at one path,
-the answer does not depend on them. Never runs uv; interpreters are identified through the
-stat-keyed cache (``identify``).
+releases such as 0.13.9, the version pyvenv.cfg recorded). They are not modelled: when the
+kept environment and one made anew would have different base interpreters the check raises
+``UndecidableError``; when both have the same one, which is the case after an interpreter
+swap at one path, the answer does not depend on them. Never runs uv; interpreters are
+identified through the stat-keyed cache (``identify``).
 """
 
 from __future__ import annotations
@@ -32,12 +32,14 @@ from uvshim.discovery.project import (
     base_python,
     environment_python,
     find_project,
+    follow_to_landmark,
 )
 from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
 from uvshim.uv.cache_key import hashed_paths
-from uvshim.uv.releases import LOCAL_SCRIPTS_PERSISTENT
+from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK, LOCAL_SCRIPTS_PERSISTENT
 from uvshim.uv.settings import is_true, user_config_dir
 from uvshim.versions import Version
 
@@ -148,14 +150,29 @@ def _in_project(inv: UvxInvocation, query: RunQuery, project: Project,
         request = _pin(inv, query, project_dir, project.root) or project.requires_python
     fresh = _discover(inv, query, request)
     kept = _kept_base(environment, query)
-    if kept is None:
+    if fresh is None:
+        if kept is None:
+            return None
+        raise UndecidableError(f"discovery finds no interpreter for the project, whose "
+                               f"environment {environment} exists; not modelled")
+    # Whether uv keeps the environment or makes it anew on `fresh`, the bucket is the same
+    # when both bases hash alike: then the checks uv makes to keep it do not matter.
+    made = _base_of_new(fresh, query)
+    made_identity = fresh.identity if made == fresh.executable else _identify(query, made)
+    if kept is not None and _unchanged(environment, kept, fresh):
+        # Made on this very interpreter, which still is what it was then, and which satisfies
+        # the request (discovery found it with it): uv keeps it, on every release checked.
+        return InterpreterChoice(kept[0], kept[1], "the base interpreter of the project "
+                                 f"environment {environment}", None)
+    if kept is not None and not _same_bucket(kept, made_identity, query.uv_version):
+        raise UndecidableError(f"the project environment {environment} is based on "
+                               f"{kept[0]}, one made now would be based on {made}; whether "
+                               "uv keeps that environment is not modelled")
+    if made == fresh.executable:
         return fresh
-    if fresh is not None and _same_bucket(kept[1], fresh.identity, query.uv_version):
-        return fresh
-    found = "no interpreter" if fresh is None else fresh.executable
-    raise UndecidableError(f"the project environment {environment} is based on {kept[0]}, "
-                           f"and discovery now finds {found}; whether uv keeps that "
-                           "environment is not modelled")
+    return InterpreterChoice(made, made_identity,
+                             f"the base interpreter of the project environment {environment}",
+                             None)
 
 
 def _project_environment(inv: UvxInvocation, query: RunQuery, project: Project) -> str:
@@ -177,8 +194,27 @@ def _kept_base(environment: str, query: RunQuery) -> tuple[str, InterpreterIdent
     return path, _identify(query, path)
 
 
-def _same_bucket(kept: InterpreterIdentity, fresh: InterpreterIdentity, uv: Version) -> bool:
-    return hashed_paths(kept, uv) == hashed_paths(fresh, uv)
+def _base_of_new(fresh: InterpreterChoice, query: RunQuery) -> str:
+    """The base interpreter of an environment uv makes in this run on ``fresh``: uv's own
+    record of the executable it made it from (``Interpreter::with_virtualenv``: its
+    "base executable for virtual environment", the path as discovered), from 0.5.29 followed to
+    a landmark like any other (checked: uv 0.5.0 and 0.6.4 key a project environment made in
+    the same run by ``python3`` as discovered, a later run by the link's target)."""
+    if query.uv_version < BASE_PYTHON_BY_LANDMARK:
+        return fresh.executable
+    return follow_to_landmark(fresh.executable, _minor(fresh.identity))
+
+
+def _unchanged(environment: str, kept: tuple[str, InterpreterIdentity],
+               fresh: InterpreterChoice) -> bool:
+    recorded = read_pyvenv_cfg(os.path.join(environment, "pyvenv.cfg")) or {}
+    same_file = os.path.realpath(kept[0]) == os.path.realpath(fresh.executable)
+    return same_file and recorded.get("version_info") == kept[1].version
+
+
+def _same_bucket(kept: tuple[str, InterpreterIdentity], made: InterpreterIdentity,
+                 uv: Version) -> bool:
+    return hashed_paths(kept[1], uv) == hashed_paths(made, uv)
 
 
 # --- outside a project ----------------------------------------------------------------------
@@ -310,8 +346,12 @@ def _base_of(executable: str, query: RunQuery) -> str:
     if identity.implementation != "CPython":
         raise UndecidableError(f"{executable} is {identity.implementation}; only CPython "
                                "virtual environments are modelled")
-    major, minor = (int(part) for part in identity.version.split(".")[:2])
-    return base_python(executable, (major, minor), query.uv_version)
+    return base_python(executable, _minor(identity), query.uv_version)
+
+
+def _minor(identity: InterpreterIdentity) -> tuple[int, int]:
+    major, minor = identity.version.split(".")[:2]
+    return int(major), int(minor)
 
 
 def _identify(query: RunQuery, path: str) -> InterpreterIdentity:
