@@ -64,12 +64,12 @@ class Bench:
     def argv(self, uvx: Path) -> list[str]:
         return [str(uvx), "--offline", "--find-links", str(self.wheels), "shimcheck"]
 
-    def run(self, argv: list[str], **extra_env: str) -> float:
+    def run(self, argv: list[str], expect: bytes = b"shimcheck 3.12", **extra_env: str) -> float:
         start = time.perf_counter()
         done = subprocess.run(argv, env={**self.env, **extra_env}, cwd=self.root / "work",
                               capture_output=True, check=False)
         elapsed = time.perf_counter() - start
-        if done.returncode != 0 or not done.stdout.startswith(b"shimcheck 3.12"):
+        if done.returncode != 0 or not done.stdout.startswith(expect):
             raise SystemExit(f"benchmark run failed: {argv}\n{done.stderr.decode()}")
         return elapsed * 1000
 
@@ -86,6 +86,51 @@ class Bench:
         """Let the files the check reads age past the racy window, then keep a memo."""
         settle()
         self.shim()
+
+
+# `uv run`: with a cached environment (`--with`), and a command that reuses none.
+UV_RUN_WITH = ["run", "--no-project", "--offline", "--find-links", "{wheels}", "--with",
+               "shimcheck", "python", "-c", "import shimcheck; shimcheck.main()"]
+UV_RUN_PLAIN = ["run", "--no-project", "python", "-c", "pass"]
+NOOP_LAUNCHER = """#!{python} -IS
+import posix, sys
+posix.execv({uv!r}, [{uv!r}, *sys.argv[1:]])
+"""
+
+
+def uv_run_cases(bench: Bench) -> dict[str, Callable[[], float]]:
+    """`uv run --with` bare, replayed and in full; `uv run python -c pass` bare, through the
+    launcher (replayed, and in full: a parse that stops at `run`) and through a launcher that
+    does nothing but exec uv (the floor of any Python launcher)."""
+    noop = bench.root / "noop-uv"
+    noop.write_text(NOOP_LAUNCHER.format(python=sys.executable, uv=str(bench.real / "uv")))
+    noop.chmod(0o755)
+    with_args = [arg.replace("{wheels}", str(bench.wheels)) for arg in UV_RUN_WITH]
+
+    def case(first: Path, args: list[str], expect: bytes, **env: str) -> Callable[[], float]:
+        return lambda: bench.run([str(first), *args], expect, **env)
+
+    real, shim = bench.real / "uv", bench.launchers / "uv"
+    return {
+        "with_bare": case(real, with_args, b"shimcheck 3.12"),
+        "with_shim": case(shim, with_args, b"shimcheck 3.12"),
+        "with_shim_full": case(shim, with_args, b"shimcheck 3.12", UVSHIM_FAST_PATH="0"),
+        "plain_bare": case(real, UV_RUN_PLAIN, b""),
+        "plain_noop_launcher": case(noop, UV_RUN_PLAIN, b""),
+        "plain_shim": case(shim, UV_RUN_PLAIN, b""),
+        "plain_shim_full": case(shim, UV_RUN_PLAIN, b"", UVSHIM_FAST_PATH="0"),
+    }
+
+
+def measure_uv_run(bench: Bench, rounds: int) -> dict[str, dict[str, float]]:
+    cases = uv_run_cases(bench)
+    for _ in range(3):
+        for run_case in cases.values():
+            run_case()
+    settle()
+    cases["with_shim"]()  # keep the memos
+    cases["plain_shim"]()
+    return {name: summary(values) for name, values in interleave(rounds, cases).items()}
 
 
 def interleave(rounds: int, cases: dict[str, Callable[[], float]]) -> dict[str, list[float]]:
@@ -259,7 +304,8 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
             "scaling": scaling, "cold": {k: summary(v) for k, v in cold.items()},
             "memo_miss": {k: summary(v) for k, v in misses.items()},
             "hot_path": {**count_hot_path(bench), "paths_stamped": memo_stamps(bench)},
-            "full_check_path": count_hot_path(bench, UVSHIM_FAST_PATH="0")}
+            "full_check_path": count_hot_path(bench, UVSHIM_FAST_PATH="0"),
+            "uv_run": measure_uv_run(bench, rounds)}
 
 
 def print_report(report: dict[str, object]) -> None:
@@ -288,6 +334,14 @@ def print_report(report: dict[str, object]) -> None:
     assert isinstance(miss, dict)
     extra = miss["new_memo"]["median"] - miss["bare"]["median"]
     print(f"  new_memo       {extra:7.1f} ms over bare")
+    uv_run = report["uv_run"]
+    assert isinstance(uv_run, dict)
+    for name, bare_name in (("with_shim", "with_bare"), ("with_shim_full", "with_bare"),
+                            ("plain_noop_launcher", "plain_bare"), ("plain_shim", "plain_bare"),
+                            ("plain_shim_full", "plain_bare")):
+        s, base = uv_run[name], uv_run[bare_name]["median"]
+        print(f"  uv run {name:<20} {s['median']:7.1f} [{s['q1']:.1f}-{s['q3']:.1f}]"
+              f"  {s['median'] - base:5.1f} ms over {bare_name} ({base:.1f})")
     print(f"hot path (memo replayed): {report['hot_path']}")
     print(f"full check: {report['full_check_path']}")
 
