@@ -16,7 +16,9 @@ symlinked layout copes, the shim stays silent), 0.13.9 (newest; it recreates the
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +174,27 @@ def test_a_command_that_reuses_nothing_goes_straight_through(sandbox: Sandbox) -
     assert run.notes == []
     assert "uvshim.uv.run_options" not in run.modules
     assert "uvshim.survey" not in run.modules
+
+
+def test_explain_uv_run_shows_what_the_shim_does(sandbox: Sandbox, tool_wheels: Path,
+                                                 launchers: Path) -> None:
+    """``uvshim explain uv run --with …`` is the shim's own decision as a dry run: after the
+    swap it predicts the drop with the exact line the shim then prints, and changes nothing."""
+    real, bindir = prepare(sandbox, "0.13.9", "unversioned", "no-project")
+    sandbox.path_dirs = [bindir, real]
+    first = sandbox.run(run_with(str(real / "uv"), tool_wheels, "no-project"))
+    assert first.stdout.startswith(f"shimcheck {OLD} "), first.stderr
+    swap_prefix(sandbox.root / "prefix", NEW, "unversioned")
+    words = run_with("uv", tool_wheels, "no-project")
+    before = entries(sandbox)
+    explained = sandbox.run([sys.executable, "-m", "uvshim", "explain", "--json", *words])
+    assert explained.returncode == 0, explained.stderr
+    report = json.loads(explained.stdout)
+    assert entries(sandbox) == before  # explain changed nothing
+    assert report["decision"]["action"] == "drop-stale"
+    assert report["argv"] == [str(real / "uv"), *words[1:]]
+
+    sandbox.path_dirs = [launchers, bindir, real]
+    shimmed = sandbox.run(words)
+    assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
+    assert report["decision"]["messages"] == notes(shimmed.stderr)

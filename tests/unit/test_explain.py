@@ -25,20 +25,21 @@ def identity_at(prefix: Path) -> InterpreterIdentity:
 
 
 @pytest.mark.parametrize(("args", "expected"), [
-    ([], (False, [])),
-    (["--json"], (True, [])),
-    (["--json", "ruff", "--json"], (True, ["ruff", "--json"])),
-    (["--offline", "ruff"], (False, ["--offline", "ruff"])),
-    (["--", "--json"], (False, ["--json"])),
-    (["--json", "--", "-h"], (True, ["-h"])),
-    (["-h", "ruff"], (None, [])),
-    (["ruff", "-h"], (False, ["ruff", "-h"])),
+    ([], (False, "uvx", [])),
+    (["--json"], (True, "uvx", [])),
+    (["--json", "ruff", "--json"], (True, "uvx", ["ruff", "--json"])),
+    (["--offline", "ruff"], (False, "uvx", ["--offline", "ruff"])),
+    (["--", "--json"], (False, "uvx", ["--json"])),
+    (["--json", "--", "-h"], (True, "uvx", ["-h"])),
+    (["-h", "ruff"], (None, "uvx", [])),
+    (["ruff", "-h"], (False, "uvx", ["ruff", "-h"])),
+    (["--json", "uv", "run", "--with", "x", "pytest"], (True, "uv",
+                                                      ["run", "--with", "x", "pytest"])),
+    (["--", "uv", "--version"], (False, "uvx", ["uv", "--version"])),  # the tool named uv
 ])
-def test_our_options_come_first_and_the_rest_is_uvx(
-        args: list[str], expected: tuple[bool | None, list[str]]) -> None:
-    as_json, rest, problem = explain.split_args(args)
-    assert (as_json, rest) == expected
-    assert problem is None
+def test_our_options_come_first_and_the_rest_is_the_command(
+        args: list[str], expected: tuple[bool | None, str, list[str]]) -> None:
+    assert explain.split_args(args) == expected
 
 
 @pytest.fixture

@@ -30,18 +30,19 @@ from uvshim.errors import UvshimError
 from uvshim.messages import cannot_decide
 from uvshim.policy import DISABLED, Decision
 from uvshim.survey import Survey
-from uvshim.uv.argv import ArgvError, parse_uvx, render, with_options
+from uvshim.uv.argv import ArgvError, parse_uv, parse_uvx, render, with_options
 from uvshim.uv.binary import find_real_uv, uv_version
 from uvshim.uv.settings import is_true
 from uvshim.versions import Version
 
 SCHEMA = 1
-USAGE = "usage: uvshim explain [--json] [--] [UVX ARGS...]"
+USAGE = "usage: uvshim explain [--json] [--] [UVX ARGS... | uv ARGS...]"
 HELP = f"""{USAGE}
 
-A dry run of `uvx UVX ARGS...` through the shim: which uv and interpreter, which cached
-environments and their verdicts, what the shim would do and the exact command it would run.
-Nothing is changed.
+A dry run of `uvx UVX ARGS...` (or, when the first word is `uv`, of `uv ARGS...`, such as
+`uv run --with X ...`) through the shim: which uv and interpreter, which cached environments
+and their verdicts, what the shim would do and the exact command it would run. Nothing is
+changed. `uvshim explain -- uv ...` explains `uvx uv ...`.
 
 options:
   --json      print one JSON document (schema in the README, "Explain and doctor")
@@ -52,44 +53,46 @@ options:
 def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Listed in ``uvshim --help``; ``cli.main`` hands its arguments to ``main`` unparsed."""
     parser = commands.add_parser("explain", add_help=False,
-                                 help="show what the shim would do for `uvx ARGS` (dry run)")
+                                 help="show what the shim would do for `uvx ARGS` or "
+                                      "`uv ARGS` (dry run)")
     parser.add_argument("uvx_args", nargs=argparse.REMAINDER)
 
 
 def main(argv: Sequence[str], environ: Mapping[str, str] = os.environ,
          out: TextIO | None = None) -> int:
     out = out or sys.stdout
-    as_json, uvx_args, usage_error = split_args(list(argv))
-    if usage_error is not None:
-        sys.stderr.write(f"{USAGE}\nuvshim explain: error: {usage_error}\n")
-        return 2
+    as_json, mode, args = split_args(list(argv))
     if as_json is None:
         out.write(HELP)
         return 0
-    return handled(lambda: _explain(uvx_args, as_json, environ, out))
+    return handled(lambda: _explain(mode, args, as_json, environ, out))
 
 
-def _explain(uvx_args: list[str], as_json: bool, environ: Mapping[str, str], out: TextIO) -> int:
-    seen = preview(uvx_args, environ, os.getcwd())  # no real uv: exit 1
+def _explain(mode: str, args: list[str], as_json: bool, environ: Mapping[str, str],
+             out: TextIO) -> int:
+    seen = preview(args, environ, os.getcwd(), mode=mode)  # no real uv: exit 1
     report = build_report(seen, survey_pythons(seen, environ, os.getcwd()))
     out.write(json.dumps(report, indent=2) + "\n" if as_json else render_text(report))
     return 0
 
 
-def split_args(args: list[str]) -> tuple[bool | None, list[str], str | None]:
-    """(``--json`` given, or None for help; uvx's arguments; a usage error). Our options come
-    first; everything from the first other argument on is uvx's, verbatim."""
+def split_args(args: list[str]) -> tuple[bool | None, str, list[str]]:
+    """(``--json`` given, or None for help; "uvx" or "uv"; the command's arguments). Our
+    options come first; everything from the first other argument on is the command's,
+    verbatim: ``uv``'s when that argument is ``uv``, else uvx's (after ``--``, always uvx's)."""
     as_json = False
     for index, arg in enumerate(args):
         if arg == "--json":
             as_json = True
         elif arg in {"-h", "--help"}:
-            return None, [], None
+            return None, "uvx", []
         elif arg == "--":
-            return as_json, args[index + 1:], None
+            return as_json, "uvx", args[index + 1:]
+        elif arg == "uv":
+            return as_json, "uv", args[index + 1:]
         else:
-            return as_json, args[index:], None
-    return as_json, [], None
+            return as_json, "uvx", args[index:]
+    return as_json, "uvx", []
 
 
 @dataclass(frozen=True)
@@ -104,17 +107,23 @@ class Preview:
     argv: list[str]
 
 
-def preview(args: list[str], environ: Mapping[str, str], cwd: str) -> Preview:
-    """``UvNotFoundError`` when there is no real uv (the shim would exit 127)."""
+def preview(args: list[str], environ: Mapping[str, str], cwd: str, *, mode: str = "uvx"
+            ) -> Preview:
+    """What the shim does for ``uvx ARGS`` (mode "uvx") or ``uv ARGS`` (mode "uv").
+    ``UvNotFoundError`` when there is no real uv (the shim would exit 127)."""
     uv = find_real_uv(environ)
-    prefix = [uv, "tool", "uvx"]
+    prefix = [uv, "tool", "uvx"] if mode == "uvx" else [uv]
     if is_true(environ.get("UVSHIM_DISABLE")):
         decision = Decision(DISABLED, "UVSHIM_DISABLE is set", (), (), ())
         return Preview(uv, None, None, None, decision, [*prefix, *args])
     with tempfile.TemporaryDirectory(prefix="uvshim-explain-") as scratch:
         try:
             version = uv_version(uv, scratch)
-            inv = parse_uvx(args, version)
+            inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
+            if inv is None:
+                decision = unchanged("this uv command reuses no cached environment: uv runs "
+                                     "unchanged")
+                return Preview(uv, version, None, None, decision, [*prefix, *args])
             checked = check(inv, version, environ, cwd, scratch, effects=DRY_RUN)
         except (UvshimError, ArgvError) as exc:
             decision = unchanged(str(exc), (cannot_decide(exc),))
