@@ -264,3 +264,18 @@ def test_a_dispatcher_is_never_cached_by_its_stat(tmp_path: Path,
     monkeypatch.setattr(identity_cache, "probe_interpreter", probe)
     assert identity_cache.identify(str(shim), state).version == "3.10.13"
     assert len(probed) == 4
+
+
+def test_system_skips_every_shim_folder_pyenv_knows(pyenv: Pyenv, tmp_path: Path) -> None:
+    """A copy of the shims elsewhere on PATH, and folders named in _PYENV_SHIM_PATHS_<NAME>,
+    are left out of the search for the system command, as ``remove_from_path`` does."""
+    other = tmp_path / "other-shims"
+    other.mkdir()
+    _executable(other / "python3")
+    _executable(pyenv.system / "python3")
+    environ = {**pyenv.environ(), "PATH": f"{other}:{pyenv.shims}:{pyenv.system}",
+               "_PYENV_SHIM_PATHS_PYTHON3": str(other)}
+    resolution = resolve_shim(pyenv.shim(), environ, str(pyenv.work))
+    assert target(resolution) == f"{pyenv.system}/python3"
+    del environ["_PYENV_SHIM_PATHS_PYTHON3"]
+    assert target(resolve_shim(pyenv.shim(), environ, str(pyenv.work))) == f"{other}/python3"

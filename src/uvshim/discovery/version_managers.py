@@ -431,9 +431,13 @@ def _system_command(shim: _PyenvShim, environ: Mapping[str, str]) -> str | None:
     path = environ.get("PATH", "")
     if "~" in path:
         raise CannotTellError("PATH holds a ~")
-    removed = {f"{shim.root}/shims", os.path.dirname(shim.path)}
+    # The shim exports its own folder as _PYENV_SHIM_PATH when it is not $PYENV_ROOT/shims;
+    # ``pyenv exec`` adds that (or an inherited one) to _PYENV_SHIM_PATHS_<PROGRAM>.
+    removed = {f"{shim.root}/shims", os.path.dirname(shim.path),
+               environ.get("_PYENV_SHIM_PATH", "")}
     own = f"_PYENV_SHIM_PATHS_{_variable_part(shim.program)}"
     removed.update(entry for entry in environ.get(own, "").split(":") if entry)
+    removed.discard("")
     if any(set(entry) & _GLOB for entry in removed):
         raise CannotTellError("a shim folder's name holds a pattern character")
     for entry in path.split(":"):
