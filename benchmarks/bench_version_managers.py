@@ -10,8 +10,10 @@ copy linked with ``mise link`` and chosen with ``mise use``). For each, interlea
 ``uvx --offline … shimcheck``, the same through the ``uvx`` launcher ``uvshim install``
 writes (the memo of an earlier check replayed), the launcher with ``UVSHIM_FAST_PATH=0`` (the
 full check) and a do-nothing Python launcher (``#!python -IS``, ``posix.execv`` of uv) for
-the floor; then the processes and files a warm run of the shim starts and opens before its
-exec of uv.
+the floor; then the same shim and floor once more in front of a stand-in ``uv`` (a ``/bin/sh``
+script that answers ``--version`` as uv does and exits), which takes uv's own run, and the
+version manager it starts, out of the comparison; then the processes and files a warm run of
+the shim starts and opens before its exec of uv.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,6 +38,7 @@ from _support.uv_binaries import NEWEST  # noqa: E402
 from _support.version_managers import Mise, rehash_pyenv  # noqa: E402
 
 CASES = ("bare", "shim", "shim_full", "nothing")
+STAND_IN_UV = '#!/bin/sh\n[ "$1" = --version ] && echo "uv VERSION (0000000 2026-01-01)"\nexit 0\n'
 
 
 class Setup:
@@ -66,6 +70,16 @@ class Setup:
             "nothing": lambda: self.run(bench.argv(self.nothing)),
         }
 
+    def until_exec(self) -> dict[str, Callable[[], float]]:
+        """The shim and the floor in front of the stand-in uv, which exits at once."""
+        bench = self.bench
+        parts = self.env["PATH"].split(":")
+        parts[2] = str(bench.root / "stand-in")
+        env = {**self.env, "PATH": ":".join(parts)}
+        nothing = bench.root / "nothing-stand-in-uvx"
+        return {"shim": lambda: timed(bench.argv(bench.launchers / "uvx"), env, bench),
+                "nothing": lambda: timed(bench.argv(nothing), env, bench)}
+
     def hot_path(self) -> dict[str, int]:
         saved = self.bench.env
         self.bench.env = self.env
@@ -75,14 +89,29 @@ class Setup:
             self.bench.env = saved
 
 
+def timed(argv: list[str], env: dict[str, str], bench: Bench) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, cwd=bench.root / "work", capture_output=True,
+                          check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0 or done.stderr:
+        raise SystemExit(f"benchmark run failed: {argv}\n{done.stderr.decode()}")
+    return elapsed * 1000
+
+
 def write_nothing_launcher(bench: Bench) -> None:
-    """The floor: start Python as the launcher does, exec uv, nothing else."""
-    uv = bench.real / "uv"
-    launcher = bench.root / "nothing-uvx"
-    launcher.write_text(f"#!{sys.executable} -IS\nimport posix, sys\n"
-                        f"posix.execv({str(uv)!r}, [{str(uv)!r}, 'tool', 'uvx', "
-                        "*sys.argv[1:]])\n")
-    launcher.chmod(0o755)
+    """The floor: start Python as the launcher does, exec uv, nothing else; and the stand-in
+    uv with its own floor."""
+    stand_in = bench.root / "stand-in" / "uv"
+    stand_in.parent.mkdir()
+    stand_in.write_text(STAND_IN_UV.replace("VERSION", bench.real.name))
+    stand_in.chmod(0o755)
+    for name, uv in (("nothing-uvx", bench.real / "uv"), ("nothing-stand-in-uvx", stand_in)):
+        launcher = bench.root / name
+        launcher.write_text(f"#!{sys.executable} -IS\nimport posix, sys\n"
+                            f"posix.execv({str(uv)!r}, [{str(uv)!r}, 'tool', 'uvx', "
+                            "*sys.argv[1:]])\n")
+        launcher.chmod(0o755)
 
 
 def setups(bench: Bench) -> list[Setup]:
@@ -117,22 +146,32 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
         settle()
         cases["shim"]()  # keeps the memo the timed runs replay
         samples = interleave(rounds, cases)
+        hot_path = setup.hot_path()  # before the stand-in's runs replace the memo
+        stand_in = setup.until_exec()
+        stand_in["shim"]()  # the stand-in is a new uv: its version is asked once
+        settle()
+        stand_in["shim"]()  # keeps the memo for this PATH
+        until_exec = interleave(rounds, stand_in)
         report[setup.name] = {"times": {k: summary(v) for k, v in samples.items()},
-                              "hot_path": setup.hot_path()}
+                              "until_exec": {k: summary(v) for k, v in until_exec.items()},
+                              "hot_path": hot_path}
     return report
 
 
 def print_report(report: dict[str, object]) -> None:
     print(f"uv {report['uv']}, {report['rounds']} interleaved rounds, medians in ms")
     print(f"{'PATH holds':<12} {'bare':>7} {'shim':>7} {'full':>7} {'nothing':>8} "
-          f"{'shim-bare':>10} {'shim-nothing':>13}  warm run before exec")
+          f"{'shim-bare':>10} {'shim-nothing':>13} {'stand-in uv: shim-nothing':>26}  "
+          "warm run before exec")
     for name in ("interpreter", "pyenv", "mise"):
         row = report[name]
         assert isinstance(row, dict)
         times = {case: row["times"][case]["median"] for case in CASES}
+        alone = {case: row["until_exec"][case]["median"] for case in ("shim", "nothing")}
         print(f"{name:<12} {times['bare']:7.1f} {times['shim']:7.1f} {times['shim_full']:7.1f} "
               f"{times['nothing']:8.1f} {times['shim'] - times['bare']:10.1f} "
-              f"{times['shim'] - times['nothing']:13.1f}  {row['hot_path']}")
+              f"{times['shim'] - times['nothing']:13.1f} "
+              f"{alone['shim'] - alone['nothing']:26.1f}  {row['hot_path']}")
 
 
 def main() -> int:
