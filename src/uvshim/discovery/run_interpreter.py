@@ -35,6 +35,7 @@ from uvshim.discovery.project import (
     follow_to_landmark,
 )
 from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.discovery.version_files import first_request
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
@@ -312,18 +313,10 @@ def _pin_in(folder: str) -> str | None:
 def _checked_pin(inv: UvxInvocation, query: RunQuery, path: str) -> str | None:
     if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
         raise UndecidableError(f"--no-config with the pin {path} is not modelled")
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UndecidableError(f"cannot read the pin {path}: {exc}") from None
-    for line in lines:
-        text = line.strip()
-        if text and not text.startswith("#"):
-            if line != text or "/" in text:
-                raise UndecidableError(f"the pin {line!r} in {path} is not modelled")
-            return text
-    return None
+    text = first_request(path)
+    if text is not None and "/" in text:
+        raise UndecidableError(f"the pin {text!r} in {path} is not modelled")
+    return text
 
 
 def _within(folder: str, root: str) -> bool:

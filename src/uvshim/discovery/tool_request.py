@@ -18,6 +18,7 @@ from uvshim.discovery.request import (
     parse_version,
 )
 from uvshim.discovery.tool_source import requires_python, source_tree
+from uvshim.discovery.version_files import first_request
 from uvshim.errors import UndecidableError
 from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
 from uvshim.uv.settings import user_config_dir
@@ -121,19 +122,12 @@ def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
 
 
 def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = handle.read().splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UndecidableError(f"cannot read the global Python pin {path}: {exc}") from None
-    for line in lines:
-        if line.strip() and not line.strip().startswith("#"):
-            if line != line.strip():
-                raise UndecidableError(f"the pin {line!r} in {path} has surrounding blanks")
-            # uv resolves a relative path in the pin against its working directory, but a
-            # pin holding a path is rare enough to leave to uv.
-            request = parse_request(line, "/")
-            if request.kind in (FILE, DIRECTORY):
-                raise UndecidableError(f"the global pin {path} holds a path")
-            return request, f"global .python-version ({path})"
-    return None
+    line = first_request(path)
+    if line is None:
+        return None
+    # uv resolves a relative path in the pin against its working directory, but a pin holding
+    # a path is rare enough to leave to uv.
+    request = parse_request(line, "/")
+    if request.kind in (FILE, DIRECTORY):
+        raise UndecidableError(f"the global pin {path} holds a path")
+    return request, f"global .python-version ({path})"
