@@ -3,64 +3,20 @@ folders with a fake ``identify`` (what each interpreter reports is set per path)
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from _support.fake_pythons import World, chosen
 from uvshim.discovery.conda import base_environment
-from uvshim.discovery.identity import InterpreterIdentity
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter
-from uvshim.errors import InterpreterError, UndecidableError
+from uvshim.errors import UndecidableError
 from uvshim.versions import Version
-
-NEWEST = "0.13.9"
-
-
-class World:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.kinds: dict[str, tuple[str, str, bool, str]] = {}
-        self.environ = {"HOME": str(root / "home"), "PATH": "",
-                        "UV_PYTHON_INSTALL_DIR": str(root / "pythons"),
-                        "XDG_CONFIG_HOME": str(root / "config")}
-        (root / "work").mkdir()
-
-    def python(self, folder: str, name: str, version: str, implementation: str = "CPython",
-               *, gil_disabled: bool = False, abiflags: str = "") -> str:
-        path = self.root / folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("#!/bin/sh\n")
-        path.chmod(0o755)
-        self.kinds[str(path)] = (implementation, version, gil_disabled, abiflags)
-        return str(path)
-
-    def on_path(self, *folders: str) -> None:
-        self.environ["PATH"] = os.pathsep.join(str(self.root / folder) for folder in folders)
-
-    def identify(self, path: str) -> InterpreterIdentity:
-        if path not in self.kinds:
-            raise InterpreterError(f"cannot run {path}")
-        implementation, version, gil_disabled, abiflags = self.kinds[path]
-        prefix = os.path.dirname(os.path.dirname(path))
-        return InterpreterIdentity(implementation, version, abiflags, gil_disabled, "x86_64", 64,
-                                   path, prefix, prefix, "", "", None)
-
-    def choose(self, uv: str = NEWEST, *, python: str | None = None,
-               preference: str | None = None) -> InterpreterChoice | None:
-        return choose_interpreter(
-            python_flag=python, command="tool", from_spec=None, preference_flag=preference,
-            config_preference=None, environ=self.environ, cwd=str(self.root / "work"),
-            uv_version=Version(uv), identify=self.identify)
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> World:
     return World(tmp_path)
 
-
-def chosen(choice: InterpreterChoice | None) -> str | None:
-    return None if choice is None else choice.executable
 
 
 # --- conda ------------------------------------------------------------------------------------
