@@ -36,6 +36,19 @@ from uvshim.discovery.tool_source import requires_python, source_tree
 from uvshim.discovery.version_managers import ShimAware
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
+from uvshim.uv.releases import (
+    DEBUG_BUILDS_LAST,
+    DIRECTORY_PYTHON_FIRST,
+    FREE_THREADED_314_DEFAULT,
+    LAST_DIRECTORY_PYTHON3_FIRST,
+    MINOR_NAMES_FROM_3_6,
+    OLDEST_KNOWN,
+    PREFERENCE_JUDGES_PATH,
+    PYTHON_SEARCH_PATH,
+    SAME_FILE_GROUPS,
+    SORTED_EXECUTABLE_NAMES,
+    SYSTEM_PREFERS_PATH,
+)
 from uvshim.versions import Version
 
 TYPE_CHECKING = False
@@ -125,8 +138,9 @@ def _refuse_unmodelled_platform(environ: Mapping[str, str], uv: Version) -> None
                  "UV_INTERNAL__TEST_PYTHON_MANAGED"):
         if environ.get(name):
             raise UndecidableError(f"{name} is set; its effect on discovery is not modelled")
-    if uv < Version("0.5.0"):
-        raise UndecidableError(f"uv {uv} is older than the oldest modelled release, 0.5.0")
+    if uv < OLDEST_KNOWN:
+        raise UndecidableError(f"uv {uv} is older than the oldest modelled release, "
+                               f"{OLDEST_KNOWN}")
 
 
 # --- discovery ---------------------------------------------------------------------------
@@ -172,9 +186,9 @@ def _python_in_directory(folder: str, uv: Version) -> str:
     """``virtualenv_python_executable``: ``bin/python3``, else ``bin/python`` up to 0.12.5
     (source); ``bin/python`` first in 0.12.24 and 0.13.9 (observed; no source after 0.12.5).
     """
-    if Version("0.12.5") < uv < Version("0.12.24"):
+    if LAST_DIRECTORY_PYTHON3_FIRST < uv < DIRECTORY_PYTHON_FIRST:
         raise UndecidableError(f"which file uv {uv} takes from a directory is not known")
-    names = ("python", "python3") if uv >= Version("0.12.24") else ("python3", "python")
+    names = ("python", "python3") if uv >= DIRECTORY_PYTHON_FIRST else ("python3", "python")
     for name in names:
         path = os.path.join(folder, "bin", name)
         if os.path.exists(path):
@@ -219,7 +233,7 @@ def _managed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
 
 def _search_dirs(search: _Search) -> list[str]:
     # ``UV_PYTHON_SEARCH_PATH`` replaces PATH for discovery from 0.11.8 (#19034), even empty.
-    if search.uv >= Version("0.11.8") and "UV_PYTHON_SEARCH_PATH" in search.environ:
+    if search.uv >= PYTHON_SEARCH_PATH and "UV_PYTHON_SEARCH_PATH" in search.environ:
         value = search.environ["UV_PYTHON_SEARCH_PATH"]
     else:
         value = search.environ.get("PATH", "")
@@ -236,7 +250,7 @@ def _path_candidates(search: _Search) -> Iterator[list[_Candidate]]:
     """
     request = search.request
     names = request.version.executable_names(request.implementation,
-                                             sorted_names=search.uv >= Version("0.5.2"))
+                                             sorted_names=search.uv >= SORTED_EXECUTABLE_NAMES)
     seen: set[tuple[int, int]] = set()
     for entry in _search_dirs(search):
         folder = os.path.join(search.cwd, entry)
@@ -282,7 +296,7 @@ def _minor_version_files(folder: str, search: _Search) -> list[str]:
     request = search.request
     if not request.version.scans_minor_names:
         return []
-    floor = 6 if search.uv >= Version("0.10.12") else 7
+    floor = 6 if search.uv >= MINOR_NAMES_FROM_3_6 else 7
     found = []
     for name in os.listdir(folder):  # readdir order, as Rust's read_dir
         if request.implementation and _is_cpython_name(name):
@@ -349,7 +363,7 @@ def _identified(search: _Search,
         identity = _identify(search, candidate.path)
         if identity is not None:
             identified.append((candidate, identity))
-    if len(group) > 1 and search.uv >= Version("0.12.5"):
+    if len(group) > 1 and search.uv >= SAME_FILE_GROUPS:
         # Equal-priority files are ordered by installation key, newest first (#21134).
         identified.sort(key=lambda item: _version_key(item[1]), reverse=True)
     return identified
@@ -442,7 +456,7 @@ def _satisfies_request(search: _Search, candidate: _Candidate,
     if pre and version.kind == "range":
         raise UndecidableError(f"{identity.sys_executable} is Python {identity.version}: "
                                "ranges against pre-releases are not modelled")
-    if identity.gil_disabled and (release[:2] < (3, 14) or search.uv < Version("0.9.0")):
+    if identity.gil_disabled and (release[:2] < (3, 14) or search.uv < FREE_THREADED_314_DEFAULT):
         return False
     return request.kind != IMPLEMENTATION or identity.implementation == "CPython"
 
@@ -470,7 +484,7 @@ def _opt_in_verdict(search: _Search, candidate: _Candidate,
         return "use" if default_name else "skip"
     _, pre = _version_parts(identity)
     debug = "d" in identity.abiflags
-    if candidate.origin == "managed" and (pre or (debug and search.uv >= Version("0.8.18"))):
+    if candidate.origin == "managed" and (pre or (debug and search.uv >= DEBUG_BUILDS_LAST)):
         return "fallback"
     if candidate.origin == "managed" and debug:
         raise UndecidableError(f"{candidate.path} is a managed debug build: uv {search.uv} "
@@ -500,14 +514,12 @@ def _preference_verdict(search: _Search, candidate: _Candidate,
     if candidate.origin == "conda":
         return _conda_preference_verdict(search, identity)
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
-    # 0.10.12+: an interpreter found on PATH is also judged by what it is
-    # (``PythonPreference::allows_interpreter``).
-    if search.uv >= Version("0.10.12"):
+    if search.uv >= PREFERENCE_JUDGES_PATH:
         if search.preference == "only-managed" and not managed:
             return "skip"
         if search.preference == "only-system" and managed:
             return "skip"
-    if search.preference == "system" and managed and search.uv >= Version("0.8.5"):
+    if search.preference == "system" and managed and search.uv >= SYSTEM_PREFERS_PATH:
         return "hold"
     return "use"
 
@@ -520,7 +532,7 @@ def _conda_preference_verdict(search: _Search, identity: InterpreterIdentity) ->
     if preference in ("managed", "system"):
         return "use"
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
-    if search.uv >= Version("0.10.12"):
+    if search.uv >= PREFERENCE_JUDGES_PATH:
         return "use" if managed == (preference == "only-managed") else "skip"
     if preference == "only-managed":
         raise UndecidableError(f"the base conda environment under only-managed is not modelled "

@@ -82,6 +82,26 @@ PIXI_ENVIRONMENTS = Version("0.9.9")
 # (``special-conda-env-names``) from 0.9.29, and is gone from 0.12.0.
 CONDA_NAME_RULE_PREVIEW = Version("0.9.29")
 CONDA_NAME_RULE_REMOVED = Version("0.12.0")
+# Executable names are tried in a sorted order for a request (``python3.12`` before
+# ``python3``…).
+SORTED_EXECUTABLE_NAMES = Version("0.5.2")
+# With ``--python-preference system`` a managed interpreter found on PATH comes after the
+# system ones.
+SYSTEM_PREFERS_PATH = Version("0.8.5")
+# A free-threaded 3.14 (final) is taken for a default request.
+FREE_THREADED_314_DEFAULT = Version("0.9.0")
+# ``python3.6`` files are scanned by name (the floor was 3.7); and an interpreter found on PATH
+# is judged by the preference too (``PythonPreference::allows_interpreter``).
+MINOR_NAMES_FROM_3_6 = Version("0.10.12")
+PREFERENCE_JUDGES_PATH = Version("0.10.12")
+# ``UV_PYTHON_SEARCH_PATH`` replaces PATH for discovery, even when empty (#19034).
+PYTHON_SEARCH_PATH = Version("0.11.8")
+# Several files of one folder that are the same interpreter are queried as one group.
+SAME_FILE_GROUPS = Version("0.12.5")
+# A directory request takes ``bin/python`` before ``bin/python3`` (observed in 0.12.24 and
+# 0.13.9; 0.12.5 took ``python3`` first; releases between are not known).
+DIRECTORY_PYTHON_FIRST = Version("0.12.24")
+LAST_DIRECTORY_PYTHON3_FIRST = Version("0.12.5")
 
 def no_cache_works(uv_version: Version) -> bool:
     """Whether ``--no-cache`` runs a tool in a throw-away cache on this release."""
