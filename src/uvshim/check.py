@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from uvshim import messages
 from uvshim.builds import BuildReview, record_builds, review_builds
-from uvshim.drop import DropOutcome, drop_for_rebuild, predict_drop
 from uvshim.environments import tools_in
 from uvshim.locking import wait_while_rebuilding
 from uvshim.policy import UNCHANGED, Circumstances, Decision, decide, usable
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Mapping
 
+    from uvshim.drop import DropOutcome
     from uvshim.uv.argv import UvxInvocation
     from uvshim.versions import Version
 
@@ -40,6 +40,8 @@ class Effects:
         record_builds(review)
 
     def drop(self, bucket: str, judged: Mapping[str, str], timeout: float) -> DropOutcome:
+        from uvshim.drop import drop_for_rebuild  # noqa: PLC0415  -- only when one must go
+
         return drop_for_rebuild(bucket, judged, timeout)
 
 
@@ -53,6 +55,8 @@ class DryRun(Effects):
         return None
 
     def drop(self, bucket: str, judged: Mapping[str, str], timeout: float) -> DropOutcome:
+        from uvshim.drop import predict_drop  # noqa: PLC0415
+
         return predict_drop(bucket, judged, timeout)
 
 

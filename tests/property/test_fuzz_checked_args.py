@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from strategies import PROPERTIES, UvxArgv, option_like, uvx_argvs
 
 from _support.identities import make_identity
-from uvshim import check as checking
 from uvshim import run, survey
 from uvshim.drop import DropOutcome
 from uvshim.uv.cache_key import bucket_dir
@@ -89,7 +88,7 @@ def test_a_fallback_flag_never_touches_the_tool_arguments(
     cache = tmp_path / "cache"
     stale_bucket(cache)
     monkeypatch.setattr(survey, "identify", lambda _path, _state: PY312)
-    monkeypatch.setattr(checking, "drop_for_rebuild", lambda *_args: DropOutcome(
+    monkeypatch.setattr("uvshim.drop.drop_for_rebuild", lambda *_args: DropOutcome(
         (), "cannot remove a link: Read-only file system"))
     bindir = tmp_path / "bin"
     bindir.mkdir(exist_ok=True)

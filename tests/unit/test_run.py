@@ -149,7 +149,7 @@ def test_stale_env_is_dropped_and_said_once(
         return DropOutcome(tuple(judged), None)
 
     monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
-    monkeypatch.setattr(check, "drop_for_rebuild", fake_drop)
+    monkeypatch.setattr("uvshim.drop.drop_for_rebuild", fake_drop)
     monkeypatch.setattr(check, "tools_in", lambda target: ("ruff",) if target == STALE.target
                         else ())
     args = [*quiet, "ruff", "--python", "x"]
@@ -167,7 +167,7 @@ def test_when_the_link_cannot_be_dropped_a_flag_is_inserted_before_the_command(
         capsys: pytest.CaptureFixture[str], version: str, flags: list[str]) -> None:
     monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version(version))
     monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
-    monkeypatch.setattr(check, "drop_for_rebuild", lambda *_a: DropOutcome(
+    monkeypatch.setattr("uvshim.drop.drop_for_rebuild", lambda *_a: DropOutcome(
         (), "cannot remove a link in /c: Read-only file system"))
     monkeypatch.setattr(check, "tools_in", lambda _target: ("ruff",))
     args = ["--with", "x", "ruff", "--no-cache"]

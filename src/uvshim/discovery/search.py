@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.conda import base_environment
 from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.managed import find_managed_pythons, is_managed
 from uvshim.discovery.preference import python_preference
@@ -31,8 +30,7 @@ from uvshim.discovery.request import (
     prerelease_rank,
     split_version,
 )
-from uvshim.discovery.tool_request import UvFailsError, tool_request
-from uvshim.discovery.tool_source import requires_python, source_tree
+from uvshim.discovery.tool_request import UvFailsError, is_plain_requirement, tool_request
 from uvshim.discovery.version_managers import ShimAware
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
@@ -109,8 +107,12 @@ def _refuse_a_refined_choice(target: str | None, cwd: str, identity: Interpreter
     requires-python excludes it, looks for another one (``refine_interpreter``): which one is
     not modelled. Only a source tree's requires-python can be read without resolving; from
     0.11.17 it is the request itself, so the first interpreter found already satisfies it."""
+    if target is None or is_plain_requirement(target):
+        return  # a package from an index: only a resolution would tell
+    from uvshim.discovery.tool_source import requires_python, source_tree  # noqa: PLC0415
+
     try:
-        folder = source_tree(target, cwd) if target is not None else None
+        folder = source_tree(target, cwd)
     except UndecidableError:
         return  # a Git source: as for a package from an index, only a resolution would tell
     needed = requires_python(folder) if folder is not None else None
@@ -161,7 +163,11 @@ def _find(search: _Search) -> _Found | None:
 
 def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
     """The base conda environment first, then the installed ones (``python_executables``)."""
-    prefix = base_environment(search.environ, search.uv)
+    prefix = None
+    if search.environ.get("CONDA_PREFIX"):  # the model is loaded only for an active conda
+        from uvshim.discovery.conda import base_environment  # noqa: PLC0415
+
+        prefix = base_environment(search.environ, search.uv)
     if prefix is not None:
         path = _python_in_directory(prefix, search.uv)
         yield [_Candidate(path, "conda", f"the base conda environment ({prefix})")]

@@ -17,7 +17,6 @@ from uvshim.discovery.request import (
     parse_tool_name,
     parse_version,
 )
-from uvshim.discovery.tool_source import requires_python, source_tree
 from uvshim.discovery.version_files import first_request
 from uvshim.errors import UndecidableError
 from uvshim.uv.releases import GLOBAL_PIN, INFERS_REQUIRES_PYTHON
@@ -75,7 +74,9 @@ def _implicit_request(target: str | None, is_python_target: bool, environ: Mappi
     do not intersect."""
     inferred = None
     if uv >= INFERS_REQUIRES_PYTHON and target is not None and not is_python_target \
-            and not _is_plain_requirement(target):
+            and not is_plain_requirement(target):
+        from uvshim.discovery.tool_source import requires_python, source_tree  # noqa: PLC0415
+
         folder = source_tree(target, cwd)
         inferred = requires_python(folder) if folder is not None else None
     pinned = _global_pin(environ) if uv >= GLOBAL_PIN else None
@@ -93,7 +94,7 @@ def _implicit_request(target: str | None, is_python_target: bool, environ: Mappi
     return PythonRequest(DEFAULT), ""
 
 
-def _is_plain_requirement(target: str) -> bool:
+def is_plain_requirement(target: str) -> bool:
     name, _, version = target.partition("@")
     if "/" in version:
         return False
