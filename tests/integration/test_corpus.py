@@ -17,6 +17,7 @@ import pytest
 
 from _support.audit import audited
 from _support.interpreters import make_prefix, swap_prefix
+from _support.local_project import make_local_project
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, uv_release
 
@@ -59,6 +60,9 @@ CORPUS: dict[str, Typed] = {
     "from, pinned": uvx("--from", f"{T}==1.0", T),
     "from, range": uvx("--from", f"{T}>=1", T),
     "from=, attached": uvx(f"--from={T}", T),
+    "from a local project": uvx("--from", "./my-project", "localtool"),
+    "from a local project, absolute": uvx("--from", "{work}/my-project", "localtool"),
+    "from a wheel file": uvx("--from", "{wheel}", T),
     "quiet": uvx("-q", T, quiet=True),
     "very quiet": uvx("-qq", T, quiet=True),
     "verbose": uvx("-v", T),
@@ -145,8 +149,11 @@ class Corpus:
         (work / "sub").mkdir()
         (work / "uv.toml").write_text("")
         (work / "requirements.txt").write_text(f"{T}\n")
+        make_local_project(work / "my-project", ">=3.11")
+        (wheel,) = wheels.glob(f"{T}-*.whl")
         self.places = {"wheels": str(wheels), "cache": str(sandbox.root / "cache"),
-                       "prefix": str(self.prefix), "other": str(other), "work": str(work)}
+                       "prefix": str(self.prefix), "other": str(other), "work": str(work),
+                       "wheel": str(wheel)}
 
     def args(self, typed: Typed) -> list[str]:
         return [arg.format(**self.places) for arg in typed.args]
