@@ -95,14 +95,14 @@ def project_environment(root: str, environ: Mapping[str, str]) -> str:
 
 
 def _read_toml(path: str) -> dict[str, object]:
-    from uvshim.uv.settings import _parse_toml  # noqa: PLC0415  -- tomllib only in a project
+    from uvshim.uv.settings import parse_toml  # noqa: PLC0415  -- tomllib only in a project
 
     try:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise UndecidableError(f"cannot read {path}: {exc}") from None
-    return _parse_toml(path, text)
+    return parse_toml(path, text)
 
 
 def _table(data: dict[str, object], key: str, path: str) -> dict[str, object]:

@@ -53,18 +53,10 @@ def requires_python(folder: str) -> str | None:
 
 
 def _pyproject(path: str) -> Mapping[str, object] | None:
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError:
-        return None
-    import sys  # noqa: PLC0415
+    from uvshim.uv.settings import parse_toml  # noqa: PLC0415  -- tomllib only for a tree
 
-    if sys.version_info >= (3, 11):
-        import tomllib  # noqa: PLC0415
-    else:
-        import tomli as tomllib  # noqa: PLC0415
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        with open(path, encoding="utf-8") as handle:
+            return parse_toml(path, handle.read())
+    except (OSError, UnicodeDecodeError, UndecidableError):
         return None  # uv fails to read it and infers nothing

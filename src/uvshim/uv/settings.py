@@ -152,7 +152,7 @@ def _settings_of(path: str) -> UvConfig:
         raise UndecidableError(f"cannot read uv configuration {path}: {exc}") from None
     if not any(key in text for key in _KEYS):
         return UvConfig()  # the common case costs no TOML import
-    data = _parse_toml(path, text)
+    data = parse_toml(path, text)
     return UvConfig(cache_dir=_text_setting(data, "cache-dir", path),
                     python_preference=_text_setting(data, "python-preference", path))
 
@@ -164,7 +164,8 @@ def _text_setting(data: dict[str, object], key: str, path: str) -> str | None:
     raise UndecidableError(f"{key} in {path} is not a string")
 
 
-def _parse_toml(path: str, text: str) -> dict[str, object]:
+def parse_toml(path: str, text: str) -> dict[str, object]:
+    """``text``, the contents of ``path``, as TOML; ``UndecidableError`` when it is not."""
     import sys  # noqa: PLC0415
 
     if sys.version_info >= (3, 11):
