@@ -8,12 +8,10 @@ from __future__ import annotations
 from uvshim.discovery.identity_cache import identify
 from uvshim.discovery.search import InterpreterChoice, choose_interpreter
 from uvshim.environments import scan_bucket
-from uvshim.errors import UndecidableError
 from uvshim.policy import Verdict, judge_all
 from uvshim.record import Record
 from uvshim.uv.cache_key import bucket_dir
 from uvshim.uv.options import Level
-from uvshim.uv.releases import OLDEST_KNOWN
 from uvshim.uv.settings import load_uv_config, uv_cache_dir
 
 TYPE_CHECKING = False
@@ -36,10 +34,8 @@ class Survey(Record):
 
 def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
            cwd: str, state: str | os.PathLike[str]) -> Survey:
-    """``cwd`` is uv's working folder (``uv.settings.working_folder``)."""
-    if uv_version < OLDEST_KNOWN:
-        raise UndecidableError(f"uv {uv_version} is older than {OLDEST_KNOWN}, the oldest "
-                               "release uvshim knows")
+    """``cwd`` is uv's working folder (``uv.settings.working_folder``). ``inv`` was parsed for
+    ``uv_version``, which refuses a release older than the oldest modelled one."""
     config = load_uv_config(inv.config_file, inv.no_config, environ, uv_version, cwd)
     cache_dir = uv_cache_dir(inv.cache_dir, inv.no_cache, config.cache_dir, environ, cwd,
                              uv_version=uv_version)
