@@ -37,7 +37,7 @@ else:
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from uvshim.state import Field
 
@@ -55,6 +55,10 @@ DISABLE_VARIABLE = "UVSHIM_FAST_PATH"
 _stat, _lstat = _os.stat, _os.lstat
 _S_IFMT, _S_IFDIR = 0o170000, 0o040000  # stat.S_ISDIR, without importing stat
 _PACKAGE = __file__.rpartition("/")[0] if "/" in __file__ else "."
+
+# A variable read named "=PREFIX" stands for the names starting with PREFIX (a real name
+# cannot hold "="), its value for those names, sorted, each followed by "=".
+PREFIX_MARK = "="
 
 # How a path was looked at: followed (stat), not followed (lstat), or listed.
 FOLLOWED, NOT_FOLLOWED, LISTED = "s", "l", "d"
@@ -127,9 +131,13 @@ def _still_holds(fields: list[Field], key: list[Field], environ: Mapping[str, st
         return None
     at = len(key)
     count = int(fields[at])  # type: ignore[arg-type]  # a malformed memo raises: ignored
-    for name, value in zip(fields[at + 1: at + 1 + 2 * count: 2],
-                           fields[at + 2: at + 2 + 2 * count: 2]):
-        if environ.get(str(name)) != value:
+    for field, value in zip(fields[at + 1: at + 1 + 2 * count: 2],
+                            fields[at + 2: at + 2 + 2 * count: 2]):
+        name = str(field)
+        if name.startswith(PREFIX_MARK):
+            if names_value(n for n in environ if n.startswith(name[1:])) != value:
+                return None
+        elif environ.get(name) != value:
             return None
     at += 1 + 2 * count
     count = int(fields[at])  # type: ignore[arg-type]
@@ -140,6 +148,10 @@ def _still_holds(fields: list[Field], key: list[Field], environ: Mapping[str, st
     at += 1 + 3 * count
     argv = [str(part) for part in fields[at + 1:]]
     return argv if argv and len(argv) == int(fields[at]) else None  # type: ignore[arg-type]
+
+
+def names_value(names: Iterable[str]) -> str:
+    return "".join(f"{name}=" for name in sorted(names))
 
 
 def encode_memo(key: list[Field], env_reads: Mapping[str, str | None],

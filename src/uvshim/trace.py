@@ -11,7 +11,8 @@ Recording is exhaustive by construction rather than by care at each call site:
   (a write, a rename, a process, a sleep while another shim rebuilds, ``chdir``, ``putenv`` …)
   spoils the trace, and a spoiled run gets no memo.
 - Environment variables are read through a recording mapping: each name, with its value or
-  its absence. Iterating the whole environment spoils the trace.
+  its absence. Iterating the whole environment spoils the trace; the names that start with a
+  prefix are recorded as one read (``names_starting``).
 
 A path seen twice with two different stamps also spoils it: something changed during the run.
 """
@@ -22,7 +23,16 @@ import os
 import sys
 from _collections_abc import Mapping
 
-from uvshim.memo import FOLLOWED, LISTED, NOT_FOLLOWED, SETTLE_NS, newest_time_ns, stamp
+from uvshim.memo import (
+    FOLLOWED,
+    LISTED,
+    NOT_FOLLOWED,
+    PREFIX_MARK,
+    SETTLE_NS,
+    names_value,
+    newest_time_ns,
+    stamp,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -65,6 +75,13 @@ class RecordingEnviron(Mapping[str, str]):
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and self._read(name) is not None
+
+    def names_starting(self, prefix: str) -> list[str]:
+        """The names that start with ``prefix``, sorted; recorded as the pseudo-variable
+        ``=PREFIX`` (no real name holds "="), which ``memo`` replays as the same list."""
+        names = sorted(name for name in self._environ if name.startswith(prefix))
+        self.reads.setdefault(PREFIX_MARK + prefix, names_value(names))
+        return names
 
     def __iter__(self) -> Iterator[str]:
         self._trace.spoil("the whole environment was read")

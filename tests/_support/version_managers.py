@@ -19,7 +19,8 @@ from filelock import FileLock
 from _support.interpreters import make_prefix
 from _support.uv_binaries import support_cache_root
 
-MISE_VERSION = "2026.9.15"  # the mise these tests were written against
+MISE_VERSION = "2026.9.15"  # the newest mise the model covers (``uvshim.discovery.mise``)
+MISE_RELEASES = ("2026.8.10", MISE_VERSION)  # the oldest it covers, whose source was read
 MISE_PACKAGE = "@jdxcode/mise-linux-x64"
 
 
@@ -53,24 +54,24 @@ def rehash_pyenv(root: Path) -> None:
     subprocess.run([str(pyenv_script()), "rehash"], env=env, check=True, capture_output=True)
 
 
-def mise_binary() -> Path:
-    """The ``mise`` binary of ``MISE_VERSION``, from the npm registry (``npm pack``)."""
-    folder = support_cache_root() / "mise" / MISE_VERSION
+def mise_binary(version: str = MISE_VERSION) -> Path:
+    """The ``mise`` binary of ``version``, from the npm registry (``npm pack``)."""
+    folder = support_cache_root() / "mise" / version
     binary = folder / "mise"
     if binary.is_file():
         return binary
     if shutil.which("npm") is None:
         _missing("npm is not installed, so mise cannot be fetched")
     folder.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(folder.parent / f"{MISE_VERSION}.lock")):
+    with FileLock(str(folder.parent / f"{version}.lock")):
         if not binary.is_file():
-            _download_mise(folder, binary)
+            _download_mise(folder, binary, version)
     return binary
 
 
-def _download_mise(folder: Path, binary: Path) -> None:
+def _download_mise(folder: Path, binary: Path, version: str) -> None:
     subprocess.run(["npm", "pack", "--silent", "--pack-destination", str(folder),
-                    f"{MISE_PACKAGE}@{MISE_VERSION}"], check=True, capture_output=True)
+                    f"{MISE_PACKAGE}@{version}"], check=True, capture_output=True)
     (archive,) = folder.glob("*.tgz")
     with tarfile.open(archive) as tar:
         member = tar.extractfile("package/bin/mise")
@@ -86,11 +87,11 @@ class Mise:
     """An isolated mise: its binary in ``root/bin``, its folders under ``root``, configuration
     trusted under ``trusted``."""
 
-    def __init__(self, root: Path, trusted: Path) -> None:
+    def __init__(self, root: Path, trusted: Path, version: str = MISE_VERSION) -> None:
         self.root = root
         self.bin = root / "bin"
         self.bin.mkdir(parents=True)
-        os.link(mise_binary(), self.bin / "mise")
+        os.link(mise_binary(version), self.bin / "mise")
         self.shims = root / "data" / "shims"
         self.env = {
             "MISE_DATA_DIR": str(root / "data"), "MISE_CONFIG_DIR": str(root / "config"),

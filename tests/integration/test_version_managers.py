@@ -212,7 +212,8 @@ def test_a_mise_shim_answers_for_each_folder(sandbox: Sandbox, tool_wheels: Path
         uv_bucket = bare_bucket(sandbox, real, tool_wheels, folder, minor)
         report = explain(sandbox, tool_wheels, folder)
         assert bucket_of(report) == uv_bucket
-        assert "a mise shim" in str(interpreter(report)["source"])
+        source = str(interpreter(report)["source"])
+        assert f"mise python {full_version(minor)} from {folder / 'mise.toml'}" in source
         through = run_in(sandbox, [str(launchers / "uvx"), *tool_args(tool_wheels)], folder)
         assert through.stdout.startswith(f"shimcheck {minor} "), through.stderr
 

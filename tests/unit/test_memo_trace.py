@@ -174,6 +174,21 @@ def test_a_memo_holds_while_its_reads_do(tmp_path: Path) -> None:
     assert replay("uvx", ["ruff", "check"], environ) is None
 
 
+def test_the_names_under_a_prefix_are_one_read_that_the_memo_replays(tmp_path: Path) -> None:
+    environ = {"UVSHIM_CACHE_DIR": str(tmp_path), "MISE_DATA_DIR": "/d", "MISEX": "1"}
+    invocation = Invocation("uvx", ["ruff"], environ)
+    trace = traced(environ, lambda t: t.environ.names_starting("MISE_"))
+    assert trace.spoiled is None
+    assert trace.environ.reads == {"=MISE_": "MISE_DATA_DIR="}
+    write_memo(invocation.memo_path(), encode_memo(invocation.key(), trace.environ.reads,
+                                                   trace.stamps, ["/uv", "tool", "uvx", "ruff"]))
+    assert replay("uvx", ["ruff"], environ) == ["/uv", "tool", "uvx", "ruff"]
+    assert replay("uvx", ["ruff"], {**environ, "MISE_DATA_DIR": "/other"}) is not None  # unread
+    assert replay("uvx", ["ruff"], {**environ, "OTHER": "1", "MISE": "1"}) is not None
+    assert replay("uvx", ["ruff"], {**environ, "MISE_ENV": "ci"}) is None  # one more
+    assert replay("uvx", ["ruff"], {"UVSHIM_CACHE_DIR": str(tmp_path)}) is None  # one fewer
+
+
 def test_a_memo_in_another_folder_does_not_hold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 ) -> None:
     environ, _, _ = memo_world(tmp_path)

@@ -10,7 +10,8 @@ import pytest
 
 from _support.identities import make_identity
 from uvshim.discovery.identity import InterpreterIdentity
-from uvshim.discovery.version_managers import ShimAware, _pyenv_shim_text, resolve_shim
+from uvshim.discovery.pyenv import pyenv_shim_text as _pyenv_shim_text
+from uvshim.discovery.version_managers import ShimAware, resolve_shim
 from uvshim.errors import InterpreterError
 
 
@@ -200,16 +201,50 @@ def test_other_scripts_and_interpreters_are_no_shims(pyenv: Pyenv) -> None:
                         str(pyenv.work)) is None
 
 
-def test_a_mise_shim_is_probed(tmp_path: Path) -> None:
+def fake_mise(tmp_path: Path, version: str) -> tuple[Path, dict[str, str]]:
+    """A ``mise`` that prints ``version``, a shim linked to it, python 3.12.1 installed."""
     binary = tmp_path / "bin" / "mise"
     binary.parent.mkdir()
-    _executable(binary)
-    shim = tmp_path / "shims" / "python3"
-    shim.parent.mkdir()
-    shim.symlink_to(binary)
-    resolution = resolve_shim(str(shim), {}, str(tmp_path))
-    assert target(resolution) is None
-    assert how(resolution).startswith("a mise shim")
+    binary.write_text(f"#!/bin/sh\necho '{version} linux-x64 (2026-09-27)'\n")
+    binary.chmod(0o755)
+    data = tmp_path / "home" / ".local" / "share" / "mise"
+    (data / "shims").mkdir(parents=True)
+    (data / "shims" / "python3").symlink_to(binary)
+    (data / "installs" / "python" / "3.12.1" / "bin").mkdir(parents=True)
+    _executable(data / "installs" / "python" / "3.12.1" / "bin" / "python3")
+    (tmp_path / "home" / "mise.toml").write_text('[tools]\npython = "3.12.1"\n')
+    environ = {"HOME": str(tmp_path / "home"), "UVSHIM_CACHE_DIR": str(tmp_path / "state")}
+    return data / "shims" / "python3", environ
+
+
+@pytest.mark.parametrize(("version", "modelled"), [
+    ("2026.9.15", True), ("2026.8.10", True), ("2026.8.9", False), ("2026.10.0", False),
+    ("not-a-version", False),
+])
+def test_only_the_covered_mise_releases_are_modelled(tmp_path: Path, version: str,
+                                                     modelled: bool) -> None:
+    shim, environ = fake_mise(tmp_path, version)
+    resolution = resolve_shim(str(shim), environ, str(tmp_path / "home"))
+    if modelled:
+        assert target(resolution) == str(shim.parent.parent / "installs" / "python" / "3.12.1"
+                                          / "bin" / "python3")
+        assert how(resolution) == f"mise python 3.12.1 from {tmp_path}/home/mise.toml"
+    else:
+        assert target(resolution) is None
+        assert how(resolution).startswith("a mise shim, probed: ")
+
+
+def test_the_mise_release_is_asked_once_per_binary(tmp_path: Path) -> None:
+    shim, environ = fake_mise(tmp_path, "2026.9.15")
+    binary = tmp_path / "bin" / "mise"
+    home = str(tmp_path / "home")
+    assert target(resolve_shim(str(shim), environ, home)) is not None
+    before = binary.stat()
+    binary.write_text(binary.read_text().replace("2026.9.15", "2025.1.0 "))  # same size
+    os.utime(binary, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target(resolve_shim(str(shim), environ, home)) is not None  # same stat: not asked
+    os.utime(binary, ns=(1, 1))
+    assert "mise 2025.1.0 is not modelled" in how(resolve_shim(str(shim), environ, home))
 
 
 def test_shim_aware_identifies_the_target_and_says_how(pyenv: Pyenv) -> None:

@@ -6,15 +6,13 @@ import os
 import stat
 
 from uvshim.errors import UndecidableError, UvNotFoundError
-from uvshim.state import read_state, write_state
-from uvshim.uv.cache_key import seahash
+from uvshim.program_versions import program_version
 from uvshim.versions import InvalidVersionError, Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from uvshim.state import Field
 
 LAUNCHER_MARKER = b"uvshim-launcher"
 
@@ -92,20 +90,9 @@ def uv_version(uv: str, state: str | os.PathLike[str]) -> Version:
     """The version of the uv at ``uv``, cached by the binary's stat (no process when warm)."""
     real = os.path.realpath(uv)
     try:
-        st = os.stat(real)
+        return program_version(real, state, STATE_FOLDER, _KIND, lambda: str(_ask_version(uv)))
     except OSError as exc:
         raise UvNotFoundError(f"cannot stat uv at {uv}: {exc.strerror}") from None
-    key: list[Field] = [real, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns]
-    entry = os.path.join(state, STATE_FOLDER, f"{seahash(os.fsencode(real)):016x}")
-    cached = read_state(entry, _KIND)
-    if cached is not None and cached[:-1] == key and isinstance(cached[-1], str):
-        try:
-            return Version(cached[-1])
-        except InvalidVersionError:
-            pass
-    version = _ask_version(uv)
-    write_state(entry, _KIND, [*key, str(version)])
-    return version
 
 
 _KIND = "uvshim-uv-version-v2"
