@@ -3,8 +3,9 @@
 The shim must check the bucket uv uses, folder by folder (``explain`` says the same as uv),
 resolve a pyenv shim without running it (no process on a warm run, and a memo that is replayed
 until a version setting changes), and repair an interpreter swapped behind a pyenv version or a
-mise-linked version. A mise shim is probed every time, never cached by the ``mise`` binary's
-stat.
+mise-linked version. A mise shim is resolved without running mise where the model covers the
+configuration (``test_mise_model.py`` compares it with the real shim), and is never cached by the
+``mise`` binary's stat.
 """
 
 from __future__ import annotations
@@ -235,3 +236,40 @@ def test_seed_scenario_behind_a_mise_linked_version(
     after = run_in(sandbox, [str(launchers / "uvx"), *args], a)
     assert after.stdout.startswith(f"shimcheck {NEW} "), after.stderr
     assert "dropped it so uv builds a fresh one" in after.stderr
+
+
+def test_mise_warm_runs_start_no_process_and_a_new_version_is_seen(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path,
+        mise_folders: tuple[Mise, Path, Path]) -> None:
+    mise, _, _ = mise_folders
+    old, new = full_version(OLD), full_version(NEW)
+    real = uv_release(NEWEST)
+    sandbox.path_dirs = [launchers, mise.shims, real]
+    work = sandbox.root / "work"  # where ``audited`` runs
+    mise.run("use", f"python@{old}", cwd=work)
+    args = tool_args(tool_wheels)
+    built = run_in(sandbox, [str(launchers / "uvx"), *args], work)  # asks mise's version once
+    assert built.stdout.startswith(f"shimcheck {OLD} "), built.stderr
+
+    warm = audited(sandbox, args)
+    assert warm.full_check
+    assert warm.spawned == [], "mise was run"
+    settle()
+    audited(sandbox, args)  # keeps a memo
+    replayed = audited(sandbox, args)
+    assert not replayed.full_check, "the memo was not replayed"
+
+    unmodelled = audited(sandbox, args, MISE_NOT_FOUND_AUTO_INSTALL="0")
+    assert unmodelled.full_check, "the memo was replayed with a new MISE_ variable"
+    assert unmodelled.spawned, "a configuration outside the model was not probed"
+    for change in ({"MISE_PYTHON_VERSION": new}, {}):
+        if not change:
+            (work / "mise.toml").write_text(f'[tools]\npython = "{new}"\n')
+        after = audited(sandbox, args, **change)
+        assert after.full_check, f"the memo was replayed after {change or 'a new file'}"
+        again = audited(sandbox, args, **change)  # the first probed the new interpreter
+        assert again.spawned == [], "mise was run"
+        report = explain(sandbox, tool_wheels, work, **change)
+        assert interpreter(report)["identity"]["version"] == new  # type: ignore[index]
+        done = run_in(sandbox, [str(launchers / "uvx"), *args], work, **change)
+        assert done.stdout.startswith(f"shimcheck {NEW} "), done.stderr
