@@ -265,10 +265,11 @@ def _mise_toml(path: str, text: str) -> list[tuple[str, list[str]]]:
         raise CannotTellError(f"{path}: tools is not a table")
     tools: list[tuple[str, list[str]]] = []
     for name, value in table.items():
+        # Each string is one request as written; one that is not exactly X.Y.Z is probed.
         if isinstance(value, str):
-            versions = value.split()
+            versions = [value]
         elif isinstance(value, list) and all(isinstance(item, str) for item in value):
-            versions = [word for item in value for word in item.split()]
+            versions = list(value)
         else:
             raise CannotTellError(f"{path}: tools.{name} is not a version string")
         _add_tool(path, tools, name, versions)
