@@ -69,6 +69,9 @@ _RC_FILES = (".miserc.toml", ".miserc.local.toml", ".config/miserc.toml")
 _LOCKFILES = ("mise.lock", "mise.local.lock")
 _TEMPLATE_MARKS = ("{{", "{%", "{#")
 _SAFE_TOP_LEVEL = frozenset({"tools", "tasks"})
+_BARE_KEY = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# In a basic string: what ends it, escapes, and the control characters TOML forbids there.
+_NOT_PLAIN = frozenset('"\\#' + "".join(map(chr, range(32))) + "\x7f") - {"\t"}
 _KIND = "uvshim-mise-version-v1"
 STATE_FOLDER = "mise-v1"
 
@@ -250,13 +253,15 @@ def _tool_versions(path: str, text: str) -> list[tuple[str, list[str]]]:
 
 
 def _mise_toml(path: str, text: str) -> list[tuple[str, list[str]]]:
-    from uvshim.errors import UndecidableError  # noqa: PLC0415
-    from uvshim.uv.settings import parse_toml  # noqa: PLC0415
+    document = plain_tools_table(text)
+    if document is None:  # anything but the plain shape: the real parser
+        from uvshim.errors import UndecidableError  # noqa: PLC0415
+        from uvshim.uv.settings import parse_toml  # noqa: PLC0415
 
-    try:
-        document = parse_toml(path, text)
-    except UndecidableError:
-        raise CannotTellError(f"{path} is not TOML mise's rules are modelled for") from None
+        try:
+            document = parse_toml(path, text)
+        except UndecidableError:
+            raise CannotTellError(f"{path} is not valid TOML") from None
     extra = sorted(set(document) - _SAFE_TOP_LEVEL)
     if extra:
         raise CannotTellError(f"{path} sets {', '.join(extra)}")
@@ -274,6 +279,30 @@ def _mise_toml(path: str, text: str) -> list[tuple[str, list[str]]]:
             raise CannotTellError(f"{path}: tools.{name} is not a version string")
         _add_tool(path, tools, name, versions)
     return tools
+
+
+def plain_tools_table(text: str) -> dict[str, object] | None:
+    """The document ``mise use`` writes (``[tools]``, then ``name = "version"`` lines, blank
+    lines and comments), read without importing ``tomllib`` (and with it ``re`` and ``typing``,
+    ~10 ms); None for anything else. Where it answers, ``tomllib`` answers the same
+    (``tests/property/test_mise_toml.py``)."""
+    tools: dict[str, object] = {}
+    header = False
+    for raw in text.split("\n"):
+        line = raw.removesuffix("\r").strip(" \t")
+        if not line or line.startswith("#"):
+            continue
+        if line == "[tools]" and not header:
+            header = True
+            continue
+        key, equals, value = line.partition("=")
+        key, value = key.strip(" \t"), value.strip(" \t")
+        if not (header and equals and key and _BARE_KEY.issuperset(key) and key not in tools
+                and len(value) >= 2 and value[0] == value[-1] == '"'
+                and not _NOT_PLAIN.intersection(value[1:-1])):
+            return None
+        tools[key] = value[1:-1]
+    return {"tools": tools} if header else None
 
 
 def _add_tool(path: str, tools: list[tuple[str, list[str]]], name: str,
