@@ -13,7 +13,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-
 LAUNCHER_MARKER = b"uvshim-launcher"
 
 
