@@ -171,6 +171,8 @@ PROBED: dict[str, Case] = {
     "another tool first": probed(lambda h: {
         "project/mise.toml": f'[tools]\nnode = "20.1.0"\npython = "{h.versions[OLD]}"\n'}),
     "a prefix": probed(lambda _: {"project/mise.toml": toml(OLD)}),
+    "system": probed(lambda _: {"project/mise.toml": toml("system")}),
+    "latest": probed(lambda _: {"project/.tool-versions": "python latest\n"}),
     "two versions": probed(lambda h: {
         "project/.tool-versions": f"python {h.versions[NEW]} {h.versions[OLD]}\n"}),
     "not installed": probed(lambda _: {"project/mise.toml": toml("3.9.99")}),
