@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,22 @@ def keep_memo(sandbox: Sandbox, argv: list[str]) -> None:
         sandbox.run(argv)
         if memos.is_dir() and any(memos.iterdir()):
             return
-    raise AssertionError(f"no memo kept in {memos} after three settled runs")
+    raise AssertionError(f"no memo kept in {memos} after three settled runs; changed in the "
+                         f"last 3 s: {recently_changed(sandbox.root)}")
+
+
+def recently_changed(root: Path) -> list[str]:
+    """What could have kept the run from keeping a memo (a stamped file changed lately)."""
+    now = time.time()
+    found = []
+    for path in root.rglob("*"):
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if max(st.st_mtime, st.st_ctime) > now - 3:
+            found.append(str(path.relative_to(root)))
+    return sorted(found)[:20]
 
 
 def one_round(sandbox: Sandbox, argv: list[str], number: int) -> list[tuple[int, str, str]]:
