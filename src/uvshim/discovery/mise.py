@@ -6,7 +6,7 @@ mise's configuration for the working folder and execs the first installed tool v
 (``<data>/installs/python/3.12.1/bin/python3``), which is what the interpreter reports as
 ``sys.executable`` and what uv hashes (``src/shims.rs`` ``handle_shim``/``which_shim``,
 ``src/cli/exec.rs``; read at mise v2026.8.10, checked against the real shim of 2026.8.10 and
-2026.9.15 by ``tests/integration/test_version_managers.py``).
+2026.9.15 by ``tests/integration/test_mise_model.py``).
 
 mise's configuration is large (a dozen file names per folder, settings from variables and files,
 environments, lockfiles, aliases, backends, trust, auto-install), so only a subset is modelled,
