@@ -76,13 +76,14 @@ _KIND = "uvshim-mise-version-v1"
 STATE_FOLDER = "mise-v1"
 
 
-def is_mise_dispatcher(path: str) -> bool:
-    """A link to a binary named ``mise``: what ``mise reshim`` makes."""
+def mise_binary(path: str) -> str | None:
+    """The ``mise`` binary ``path`` links to (what ``mise reshim`` makes), else None."""
     try:
         os.readlink(path)
     except OSError:
-        return False
-    return os.path.basename(os.path.realpath(path)) == "mise"
+        return None
+    binary = os.path.realpath(path)
+    return binary if os.path.basename(binary) == "mise" else None
 
 
 class _Folders:
@@ -125,10 +126,11 @@ class _Config:
         self.path, self.tools = path, tools
 
 
-def resolve_mise(path: str, environ: Mapping[str, str], cwd: str) -> Resolution:
-    """The interpreter the mise shim ``path`` execs; ``CannotTellError`` outside the subset."""
+def resolve_mise(path: str, binary: str, environ: Mapping[str, str], cwd: str) -> Resolution:
+    """The interpreter the mise shim ``path`` (a link to ``binary``) execs; ``CannotTellError``
+    outside the subset."""
     program = os.path.basename(path)
-    _check_release(os.path.realpath(path), environ)
+    _check_release(binary, environ)
     _check_variables(environ)
     folders = _Folders(environ)
     here = os.path.realpath(cwd)
@@ -381,4 +383,4 @@ def _installed_command(folders: _Folders, version: str, program: str) -> str:
     return command
 
 
-__all__ = ["MISE_NEWEST", "MISE_OLDEST", "is_mise_dispatcher", "resolve_mise"]
+__all__ = ["MISE_NEWEST", "MISE_OLDEST", "mise_binary", "resolve_mise"]

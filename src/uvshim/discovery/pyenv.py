@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.mise import is_mise_dispatcher
+from uvshim.discovery.mise import mise_binary
 from uvshim.discovery.shim_resolution import (
     CannotTellError,
     Resolution,
@@ -364,7 +364,7 @@ def _system_command(shim: PyenvShim, environ: Mapping[str, str]) -> str | None:
             raise CannotTellError(f"PATH holds {entry!r}, which bash searches its own way")
         candidate = f"{entry}/{shim.program}" if entry != "/" else f"/{shim.program}"
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
-            if read_head(candidate).startswith(b"#!") or is_mise_dispatcher(candidate):
+            if read_head(candidate).startswith(b"#!") or mise_binary(candidate) is not None:
                 raise CannotTellError(f"pyenv's system {shim.program} is {candidate}, a "
                                       "script or a shim")
             return candidate

@@ -13,7 +13,7 @@ dispatcher is never cached by its own stat (``identity_cache``).
 
 from __future__ import annotations
 
-from uvshim.discovery.mise import is_mise_dispatcher, resolve_mise
+from uvshim.discovery.mise import mise_binary, resolve_mise
 from uvshim.discovery.pyenv import pyenv_shim, resolve_pyenv
 from uvshim.discovery.shim_resolution import CannotTellError, Resolution, read_head
 
@@ -32,9 +32,10 @@ def resolve_shim(path: str, environ: Mapping[str, str], cwd: str) -> Resolution 
             return resolve_pyenv(shim, environ, cwd)
         except CannotTellError as exc:
             return Resolution(None, f"a pyenv shim, probed: {exc}")
-    if is_mise_dispatcher(path):
+    binary = mise_binary(path)
+    if binary is not None:
         try:
-            return resolve_mise(path, environ, cwd)
+            return resolve_mise(path, binary, environ, cwd)
         except CannotTellError as exc:
             return Resolution(None, f"a mise shim, probed: {exc}")
     return None
