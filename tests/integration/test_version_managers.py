@@ -123,6 +123,38 @@ def test_pyenv_folders_variables_global_and_system(sandbox: Sandbox, tool_wheels
     assert "pyenv's system Python" in str(interpreter(report)["source"])
 
 
+def warm_runs_replay(sandbox: Sandbox, wheels: Path, launchers: Path, work: Path,
+                     manager: str) -> None:
+    """A first uvx in ``work`` uses OLD; a warm full check starts no process (``manager`` is
+    not run) and keeps a memo that the next run replays."""
+    args = tool_args(wheels)
+    built = run_in(sandbox, [str(launchers / "uvx"), *args], work)
+    assert built.stdout.startswith(f"shimcheck {OLD} "), built.stderr
+    warm = audited(sandbox, args)
+    assert warm.full_check
+    assert warm.spawned == [], f"{manager} was run"
+    settle()
+    audited(sandbox, args)  # keeps a memo
+    replayed = audited(sandbox, args)
+    assert not replayed.full_check, "the memo was not replayed"
+    assert replayed.spawned == []
+
+
+def new_version_is_seen(sandbox: Sandbox, wheels: Path, launchers: Path, work: Path,
+                        change: dict[str, str], manager: str) -> None:
+    """After ``change`` (variables, or a file already rewritten) to NEW: the memo is not
+    replayed, the next full check starts no process, and explain and uvx use NEW."""
+    args = tool_args(wheels)
+    after = audited(sandbox, args, **change)
+    assert after.full_check, f"the memo was replayed after {change or 'a new file'}"
+    again = audited(sandbox, args, **change)  # the first probed the new interpreter
+    assert again.spawned == [], f"{manager} was run"
+    report = explain(sandbox, wheels, work, **change)
+    assert interpreter(report)["identity"]["version"] == full_version(NEW)  # type: ignore[index]
+    done = run_in(sandbox, [str(launchers / "uvx"), *args], work, **change)
+    assert done.stdout.startswith(f"shimcheck {NEW} "), done.stderr
+
+
 def test_pyenv_warm_runs_start_no_process_and_a_new_version_is_seen(
         sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
     old, new = full_version(OLD), full_version(NEW)
@@ -132,28 +164,11 @@ def test_pyenv_warm_runs_start_no_process_and_a_new_version_is_seen(
     sandbox.path_dirs = [launchers, shims, real]
     work = sandbox.root / "work"
     (work / ".python-version").write_text(f"{old}\n")
-    args = tool_args(tool_wheels)
-    built = run_in(sandbox, [str(launchers / "uvx"), *args], work)
-    assert built.stdout.startswith(f"shimcheck {OLD} "), built.stderr
-
-    warm = audited(sandbox, args)
-    assert warm.full_check
-    assert warm.spawned == [], "pyenv's shim was run"
-    settle()
-    audited(sandbox, args)  # keeps a memo
-    replayed = audited(sandbox, args)
-    assert not replayed.full_check, "the memo was not replayed"
-    assert replayed.spawned == []
-
+    warm_runs_replay(sandbox, tool_wheels, launchers, work, "pyenv's shim")
     for change in ({"PYENV_VERSION": new}, {}):
         if not change:
             (work / ".python-version").write_text(f"{new}\n")
-        after = audited(sandbox, args, **change)
-        assert after.full_check, f"the memo was replayed after {change or 'a new file'}"
-        report = explain(sandbox, tool_wheels, work, **change)
-        assert interpreter(report)["identity"]["version"] == new  # type: ignore[index]
-        done = run_in(sandbox, [str(launchers / "uvx"), *args], work, **change)
-        assert done.stdout.startswith(f"shimcheck {NEW} "), done.stderr
+        new_version_is_seen(sandbox, tool_wheels, launchers, work, change, "pyenv's shim")
 
 
 def test_seed_scenario_behind_a_pyenv_version(sandbox: Sandbox, tool_wheels: Path,
@@ -247,29 +262,12 @@ def test_mise_warm_runs_start_no_process_and_a_new_version_is_seen(
     sandbox.path_dirs = [launchers, mise.shims, real]
     work = sandbox.root / "work"  # where ``audited`` runs
     mise.run("use", f"python@{old}", cwd=work)
+    warm_runs_replay(sandbox, tool_wheels, launchers, work, "mise")  # asks its version once
     args = tool_args(tool_wheels)
-    built = run_in(sandbox, [str(launchers / "uvx"), *args], work)  # asks mise's version once
-    assert built.stdout.startswith(f"shimcheck {OLD} "), built.stderr
-
-    warm = audited(sandbox, args)
-    assert warm.full_check
-    assert warm.spawned == [], "mise was run"
-    settle()
-    audited(sandbox, args)  # keeps a memo
-    replayed = audited(sandbox, args)
-    assert not replayed.full_check, "the memo was not replayed"
-
     unmodelled = audited(sandbox, args, MISE_NOT_FOUND_AUTO_INSTALL="0")
     assert unmodelled.full_check, "the memo was replayed with a new MISE_ variable"
     assert unmodelled.spawned, "a configuration outside the model was not probed"
     for change in ({"MISE_PYTHON_VERSION": new}, {}):
         if not change:
             (work / "mise.toml").write_text(f'[tools]\npython = "{new}"\n')
-        after = audited(sandbox, args, **change)
-        assert after.full_check, f"the memo was replayed after {change or 'a new file'}"
-        again = audited(sandbox, args, **change)  # the first probed the new interpreter
-        assert again.spawned == [], "mise was run"
-        report = explain(sandbox, tool_wheels, work, **change)
-        assert interpreter(report)["identity"]["version"] == new  # type: ignore[index]
-        done = run_in(sandbox, [str(launchers / "uvx"), *args], work, **change)
-        assert done.stdout.startswith(f"shimcheck {NEW} "), done.stderr
+        new_version_is_seen(sandbox, tool_wheels, launchers, work, change, "mise")
