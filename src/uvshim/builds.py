@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.managed import parse_key
+from uvshim.installation_key import parse_key
 from uvshim.record import Record
 from uvshim.state import decode_fields, encode_fields
 
@@ -38,8 +38,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.environments import CachedEnv
+    from uvshim.interpreter_identity import InterpreterIdentity
 
 RECORD_NAME = ".uvshim-build"
 _KIND = "uvshim-build-v1"

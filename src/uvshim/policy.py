@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from uvshim.builds import BuildReview
-    from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.drop import DropOutcome
+    from uvshim.interpreter_identity import InterpreterIdentity
     from uvshim.versions import Version
 
 # Actions, as ``explain --json`` reports them in ``decision.action``.

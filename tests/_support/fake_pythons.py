@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice, choose_interpreter
 from uvshim.errors import InterpreterError
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.versions import Version
 
 NEWEST = "0.13.9"

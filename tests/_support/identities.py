@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.interpreter_identity import InterpreterIdentity
 
 
 def make_identity(prefix: str | Path = "/p", version: str = "3.12.1", *,

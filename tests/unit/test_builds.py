@@ -21,9 +21,9 @@ from uvshim.builds import (
     review_builds,
     write_record,
 )
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
 from uvshim.environments import scan_bucket
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.policy import build_change_action, judge_all, usable
 from uvshim.record import replace
 from uvshim.survey import Survey

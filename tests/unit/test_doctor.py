@@ -21,7 +21,7 @@ from uvshim.commands.doctor.fix import fix_all
 from uvshim.commands.doctor.report import Progress, summary_rows, table
 from uvshim.commands.doctor.scan import UvDirs
 from uvshim.commands.doctor.tools import repair_commands
-from uvshim.discovery.identity import InterpreterIdentity
+from uvshim.interpreter_identity import InterpreterIdentity
 
 
 def identity_at(prefix: Path, version: str = "3.12.1") -> InterpreterIdentity:

@@ -13,8 +13,8 @@ from _support.distributions import add_distribution
 from _support.identities import make_identity
 from uvshim import check, policy
 from uvshim.commands import explain
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.search import InterpreterChoice
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.policy import judge_all
 from uvshim.survey import Survey
 from uvshim.versions import Version

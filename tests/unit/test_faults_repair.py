@@ -17,10 +17,10 @@ import pytest
 
 from _support.identities import make_identity
 from uvshim import drop, locking, run
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.identity_cache import identify
 from uvshim.drop import DropOutcome, drop_for_rebuild
 from uvshim.environments import CachedEnv, read_entry
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.locking import (
     LOCK_NAME,
     LockTimeoutError,

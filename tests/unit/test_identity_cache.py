@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from uvshim.discovery import identity_cache
-from uvshim.discovery.identity import InterpreterIdentity, probe_interpreter
 from uvshim.discovery.identity_cache import _KIND as KIND
 from uvshim.discovery.identity_cache import identify
+from uvshim.discovery.probe import probe_interpreter
 from uvshim.errors import InterpreterError
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.state import Field, decode_fields, encode_fields
 
 

@@ -1,4 +1,5 @@
-"""The package's modules import one another without a cycle, and the replay stays small.
+"""The package's modules import one another without a cycle, the replay stays small, and the
+model of uv stands below the model of uv-python.
 
 Every import counts, at module level, inside functions and under ``TYPE_CHECKING``: a cycle
 that only types or a lazy import close is still two modules that cannot be read apart.
@@ -78,3 +79,40 @@ def test_the_replay_modules_import_only_each_other() -> None:
     assert graph["uvshim.entry"] - replay == {"uvshim.run"}
     for name in replay - {"uvshim.entry"}:
         assert graph[name] <= replay, name
+
+
+def reached_from(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module ``start`` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for child in graph.get(todo.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def crossings(graph: dict[str, set[str]], upper: str, lower: str) -> dict[str, set[str]]:
+    """For each module of package ``lower`` that reaches package ``upper`` (directly or through
+    other modules), the modules of ``upper`` it reaches."""
+    found: dict[str, set[str]] = {}
+    for name in graph:
+        if name == lower or name.startswith(f"{lower}."):
+            reached = {child for child in reached_from(graph, name)
+                       if child == upper or child.startswith(f"{upper}.")}
+            if reached:
+                found[name] = reached
+    return found
+
+
+def test_the_model_of_uv_stands_below_the_model_of_uv_python() -> None:
+    # uv/ (the command line, settings, cache) is read by discovery/, never the other way: what
+    # both use (an interpreter's identity, an installation's key) sits below both.
+    assert crossings(import_graph(), upper="uvshim.discovery", lower="uvshim.uv") == {}
+
+
+def test_the_layer_check_sees_a_crossing_through_another_module() -> None:
+    graph = {"p.uv.a": {"p.b"}, "p.b": {"p.discovery.c"}, "p.discovery.c": set(),
+             "p.uv.d": set()}
+    assert crossings(graph, upper="p.discovery", lower="p.uv") == {"p.uv.a": {"p.discovery.c"}}

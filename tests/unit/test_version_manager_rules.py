@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from _support.identities import make_identity
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.pyenv import pyenv_shim_text as _pyenv_shim_text
 from uvshim.discovery.version_managers import ShimAware, resolve_shim
 from uvshim.errors import InterpreterError
+from uvshim.interpreter_identity import InterpreterIdentity
 
 
 class Pyenv:

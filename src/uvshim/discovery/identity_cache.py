@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.identity import PROBE_PATH, InterpreterIdentity, probe_interpreter
+from uvshim.discovery.probe import PROBE_PATH, probe_interpreter
 from uvshim.errors import InterpreterError
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.state import read_state, write_state
 from uvshim.uv.cache_key import seahash
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.request import VersionRequest, prerelease_rank, split_version
 from uvshim.errors import UndecidableError
+from uvshim.installation_key import parse_key
 from uvshim.record import Record
 from uvshim.uv.releases import (
     DEBUG_BUILDS_LAST,
@@ -23,20 +23,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-
-_KEY_PARTS = ("impl", "version", "os", "arch", "libc")
-
-
-def parse_key(name: str) -> dict[str, str] | None:
-    """``{implementation}-{version}[+variant]-{os}-{arch}-{libc}`` (``PythonInstallationKey``):
-    five non-empty dash-free parts, implementation and os in lower-case letters."""
-    parts = name.split("-")
-    if len(parts) != len(_KEY_PARTS) or not all(parts):
-        return None
-    key = dict(zip(_KEY_PARTS, parts))
-    if not all("a" <= char <= "z" for char in key["impl"] + key["os"]):
-        return None
-    return key
+    from uvshim.interpreter_identity import InterpreterIdentity
 
 
 # Implementations and variants in the order uv sorts installation keys, newest key first

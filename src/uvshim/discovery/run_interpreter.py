@@ -48,8 +48,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from uvshim.discovery.identity import InterpreterIdentity
     from uvshim.discovery.search import Identify
+    from uvshim.interpreter_identity import InterpreterIdentity
     from uvshim.uv.argv import UvxInvocation
 
 # The global `.python-version` is read by `uv run` as by `uv python find`; verified from this

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.managed import find_managed_pythons, is_managed
 from uvshim.discovery.preference import python_preference
 from uvshim.discovery.request import (
@@ -33,6 +32,7 @@ from uvshim.discovery.request import (
 from uvshim.discovery.tool_request import UvFailsError, is_plain_requirement, tool_request
 from uvshim.discovery.version_managers import ShimAware
 from uvshim.errors import InterpreterError, UndecidableError
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.record import Record
 from uvshim.uv.releases import (
     DEBUG_BUILDS_LAST,

@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.interpreter_identity import InterpreterIdentity
 
 
 def resolve_shim(path: str, environ: Mapping[str, str], cwd: str) -> Resolution | None:

@@ -21,7 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.interpreter_identity import InterpreterIdentity
     from uvshim.versions import Version
 
 _MASK = (1 << 64) - 1

@@ -32,7 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from uvshim.discovery.managed import parse_key
+from uvshim.installation_key import parse_key
 
 LIST_ARGS = ("python", "list", "--only-downloads", "--all-versions", "--output-format", "json")
 LIST_TIMEOUT_S = 60

@@ -12,10 +12,10 @@ import os
 from dataclasses import dataclass
 
 from uvshim.builds import drift, fingerprint, read_record
-from uvshim.discovery.identity import InterpreterIdentity
 from uvshim.discovery.identity_cache import identify
 from uvshim.environments import CachedEnv
 from uvshim.errors import InterpreterError
+from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.policy import judge
 
 # Kinds of finding, as ``doctor --json`` reports them in ``findings[].problem``.

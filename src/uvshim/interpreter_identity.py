@@ -1,8 +1,7 @@
-"""Who an interpreter is: the record, and running the probe inside the interpreter to get it."""
+"""What an interpreter is, as it reports itself: a plain value the model of uv (the cache key)
+and the model of uv-python (discovery) both use, so it sits below both."""
 
 from __future__ import annotations
-
-import os
 
 from uvshim.errors import InterpreterError
 from uvshim.record import Record
@@ -14,12 +13,10 @@ if TYPE_CHECKING:
 
     from uvshim.state import Field
 
-PROBE_PATH = os.path.join(os.path.dirname(__file__), "_probe.py")
-PROBE_TIMEOUT_S = 30.0
-
 
 class InterpreterIdentity(Record):
-    """What an interpreter is, as it reports itself (fields mirror ``_probe.identity``)."""
+    """What an interpreter is, as it reports itself (fields mirror ``identity`` in
+    ``discovery/_probe.py``, the script that reports them)."""
 
     implementation: str  # "CPython", as uv writes it into pyvenv.cfg
     version: str  # full version, "3.12.1" or "3.13.0rc1"
@@ -71,29 +68,3 @@ _TYPES: tuple[tuple[str, type | tuple[type, ...]], ...] = (
     ("machine", str), ("pointer_bits", int), ("sys_executable", str), ("prefix", str),
     ("base_prefix", str), ("build", str), ("compiler", str), ("purelib", (str, type(None))),
 )
-
-
-def probe_interpreter(executable: str) -> InterpreterIdentity:
-    """Run the probe inside ``executable`` (10-20 ms) and return what it reports."""
-    import json  # noqa: PLC0415  -- the probe is the cold path; keep these off the hot one
-    import secrets  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-
-    start, end = f"<uvshim-{secrets.token_hex(8)}>", f"</uvshim-{secrets.token_hex(8)}>"
-    try:
-        done = subprocess.run(
-            [executable, "-I", "-S", PROBE_PATH, start, end],
-            capture_output=True, text=True, timeout=PROBE_TIMEOUT_S, check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise InterpreterError(f"cannot run {executable}: {exc}") from None
-    out = done.stdout
-    if done.returncode != 0 or start not in out or end not in out:
-        detail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        raise InterpreterError(f"{executable} did not report its identity ({detail})")
-    payload = out[out.index(start) + len(start): out.index(end)]
-    try:
-        return InterpreterIdentity.from_json(json.loads(payload))
-    except ValueError:
-        raise InterpreterError(f"{executable} printed an unreadable identity") from None
