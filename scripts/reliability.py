@@ -6,7 +6,7 @@ Runs, with real uv releases and real interpreters, the concurrency stress test (
 at once on one cache after every interpreter swap; ``--rounds`` for the newest uv, default 20),
 the fault tests (integration and unit) and the fuzz tests, then prints what happened: for
 each uv and round, runs that worked, links dropped, environments built; and every fault and
-fuzz test with its outcome. The README's "Reliability" section is this script's output.
+fuzz test with its outcome. The tables in docs/reliability.md are this script's output.
 """
 
 from __future__ import annotations

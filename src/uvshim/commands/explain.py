@@ -45,7 +45,7 @@ and their verdicts, what the shim would do and the exact command it would run. N
 changed. `uvshim explain -- uv ...` explains `uvx uv ...`.
 
 options:
-  --json      print one JSON document (schema in the README, "Explain and doctor")
+  --json      print one JSON document (schema in docs/explain-and-doctor.md)
   -h, --help  show this help
 """
 

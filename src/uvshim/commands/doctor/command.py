@@ -113,7 +113,7 @@ def _finding_of(found: Scan, item: Upgrade) -> Finding:
 def build_report(uv: str, version: str, dirs: UvDirs, before: Scan, *,
                  fixes: list[Fix] | None, after: Scan,
                  upgrades: list[Upgrade] | None = None) -> dict[str, object]:
-    """The ``--json`` document (schema in the README, "Explain and doctor")."""
+    """The ``--json`` document (schema in docs/explain-and-doctor.md)."""
     return {
         "schema": SCHEMA,
         "uv": {"path": uv, "version": version},
