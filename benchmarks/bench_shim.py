@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shutil
 import statistics
 import subprocess
@@ -222,6 +223,13 @@ def memo_stamps(bench: Bench) -> int:
     return int(str(fields[key_length + 1 + 2 * env_count]))
 
 
+def machine() -> dict[str, object]:
+    """What the figures were measured on, for docs/performance.md (benchmarks/render_docs.py):
+    the Python uvshim runs in, the CPUs, and the load average when the run starts."""
+    return {"python": platform.python_version(), "cpus": os.cpu_count(),
+            "load": round(os.getloadavg()[0], 2)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
@@ -230,9 +238,10 @@ def main() -> int:
     parser.add_argument("--svg", type=Path,
                         help="also plot overhead against cached environments to this file")
     options = parser.parse_args()
+    conditions = machine()
     with tempfile.TemporaryDirectory(prefix="uvshim-bench-") as folder:
         report = measure(Bench(Path(folder), options.uv), options.rounds)
-    report["uv"] = options.uv
+    report.update(uv=options.uv, **conditions)
     print_report(report)
     if options.json:
         options.json.write_text(json.dumps(report, indent=2) + "\n")

@@ -30,7 +30,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
-from benchmarks.bench_shim import Bench, count_hot_path, interleave, summary  # noqa: E402
+from benchmarks.bench_shim import (  # noqa: E402
+    Bench,
+    count_hot_path,
+    interleave,
+    machine,
+    summary,
+)
 
 from _support.audit import settle  # noqa: E402
 from _support.interpreters import installed_python  # noqa: E402
@@ -180,9 +186,10 @@ def main() -> int:
     parser.add_argument("--uv", default=NEWEST, help="uv release to measure against")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     options = parser.parse_args()
+    conditions = machine()
     with tempfile.TemporaryDirectory(prefix="uvshim-bench-vm-") as folder:
         report = measure(Bench(Path(folder), options.uv), options.rounds)
-    report["uv"] = options.uv
+    report.update(uv=options.uv, **conditions)
     print_report(report)
     if options.json:
         options.json.write_text(json.dumps(report, indent=2) + "\n")
