@@ -17,12 +17,16 @@ import pytest
 from _support.interpreters import installed_python
 
 
+def missing(what: str) -> None:
+    """Skip the test for want of ``what``; in CI, fail it."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what}; CI must run the integration tests")
+    pytest.skip(what)
+
+
 def require_python(minor: str) -> None:
     if installed_python(minor) is None:
-        message = f"Python {minor} is not installed under pyenv"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{message}; CI must run the integration tests")
-        pytest.skip(message)
+        missing(f"Python {minor} is not installed under pyenv")
 
 
 @dataclass

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from _support.sandbox import Sandbox
+from _support import containers
+from _support.sandbox import Sandbox, missing
 from _support.tool_wheel import build_tool_wheel
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,4 +47,14 @@ def sandbox(tmp_path: Path) -> Sandbox:
     (tmp_path / "work").mkdir()
     (tmp_path / "home").mkdir()
     return Sandbox(tmp_path)
+
+
+
+@pytest.fixture(scope="session")
+def container_engine() -> None:
+    """A container engine answers (``.ci/docker-engine`` starts one), or the test skips."""
+    try:
+        containers.require_engine()
+    except containers.EngineMissingError as error:
+        missing(str(error))
 
