@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from _support import containers
+from _support.packaging import build_distributions, clean_copy
 from _support.sandbox import Sandbox, missing
 from _support.tool_wheel import build_tool_wheel
 
@@ -58,3 +59,12 @@ def container_engine() -> None:
     except containers.EngineMissingError as error:
         missing(str(error))
 
+
+@pytest.fixture(scope="session")
+def uvshim_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding uvshim's sdist and wheel, built from a clean copy of the checkout."""
+    checkout = clean_copy(tmp_path_factory.mktemp("checkout"))
+    outdir = tmp_path_factory.mktemp("dist")
+    done = build_distributions(checkout, outdir)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return outdir
