@@ -1,157 +1,162 @@
-"""recipes/Dockerfile, run as Docker would run it, in a root folder laid out like the image.
+"""recipes/Dockerfile built by a real engine (``docker build``, both targets), and the
+reported case reproduced exactly: one named volume on ``/root/.cache``, ``uvx tox --version``
+in an image on Python 3.11, then in the same image bumped to 3.12.
 
-No Docker engine here: each stage's ``RUN`` lines run in ``sh`` with the image's paths mapped
-into a temporary root (same file names, same PATH, HOME=/root), and the image's command runs
-the same way. Two "images" differ only in Python (3.11, then 3.12 at the same path: an image
-bump) and share ``/root/.cache``, as a cache volume would. With uv 0.6.4 the bump leaves a
-stale environment that bare uvx reuses; with the newest uv, whose cache key follows the
-``python3`` symlink to ``python3.12``, the shim must stay silent.
+The images the recipe builds ``FROM`` are made here (``_support.containers``) and tagged with
+the name of uv's own, ``ghcr.io/astral-sh/uv:pythonX.Y-bookworm-slim``. The build runs as the
+recipe says (a folder with the Dockerfile and uvshim's wheel in ``wheels/``), with ``--network
+host`` because the engine here has no bridge. tox comes from the package index.
+
+What bare uv does after the bump depends on the image's layout (see test_stale_env.py): with
+``python3 -> python3.X`` (uv's images) 0.6.4 runs tox in the 3.11 environment and fails with
+``ModuleNotFoundError``, while the newest release follows the link and is right; where
+``python3`` is a real file, every release reuses the 3.11 environment.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import shlex
-from dataclasses import dataclass, field
+import shutil
 from pathlib import Path
 
 import pytest
 
-from _support.deploy import build_image, image_env, offline_index, rooted, run_shell
+from _support import containers
 from _support.sandbox import require_python
 from _support.uv_binaries import NEWEST
 
 DOCKERFILE = Path(__file__).resolve().parents[2] / "recipes" / "Dockerfile"
-UV_IMAGE = re.compile(r"^ghcr\.io/astral-sh/uv:python\$\{PYTHON\}-bookworm-slim$")
-TOOL = ["shimcheck"]
+UV_IMAGE = "ghcr.io/astral-sh/uv:python{minor}-bookworm-slim"
+SEED = ["uvx", "tox", "--version"]
+VOLUME = "/root/.cache"
+# A tool's environment, as its traceback or tox's own --version names it.
+ENVIRONMENT = re.compile(r"/root/\.cache/uv/archive-v0/([\w-]+)/")
 
 
-@dataclass
-class Stage:
-    image: str
-    runs: list[str] = field(default_factory=list)
-    entrypoint: list[str] = field(default_factory=list)
+@pytest.fixture(scope="module")
+def build_context(tmp_path_factory: pytest.TempPathFactory, uvshim_dist: Path) -> Path:
+    """The folder the recipe is built in: the Dockerfile, and uvshim's wheel in wheels/."""
+    context = tmp_path_factory.mktemp("context")
+    shutil.copy2(DOCKERFILE, context / "Dockerfile")
+    (context / "wheels").mkdir()
+    for wheel in uvshim_dist.glob("*.whl"):
+        shutil.copy2(wheel, context / "wheels" / wheel.name)
+    return context
 
 
-def instructions(text: str) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) in order: comments dropped, ``\\`` continuations joined."""
-    logical, pending = [], ""
-    for line in text.splitlines():
-        if line.lstrip().startswith("#") or not line.strip():
-            continue
-        pending += line.rstrip()
-        if pending.endswith("\\"):
-            pending = pending[:-1] + " "
-            continue
-        logical.append(pending.strip())
-        pending = ""
-    assert not pending, "the Dockerfile ends inside a continued line"
-    return [(word.upper(), rest.strip()) for word, _, rest in
-            (line.partition(" ") for line in logical)]
+def tools_image(context: Path, target: str, minor: str, layout: str, uv_version: str) -> str:
+    """``docker build --target TARGET --build-arg PYTHON=MINOR .`` on the stand-in for uv's
+    image of that Python (layout, uv release); built once per engine."""
+    stand_in = containers.uv_image(minor, layout, uv_version)
+    inputs = containers.digest(stand_in, *(p.read_bytes() for p in sorted(context.rglob("*.*"))),
+                               DOCKERFILE.read_bytes())
+    tag = f"uvshim-test/tools:{target}-{minor}-{layout}-{uv_version}-{inputs}"
+    if not containers.has_image(tag):
+        containers.docker("tag", stand_in, UV_IMAGE.format(minor=minor))
+        containers.docker("build", "--network", "host", "--target", target,
+                          "--build-arg", f"PYTHON={minor}", "--tag", tag, str(context),
+                          timeout=containers.BUILD_TIMEOUT)
+    return tag
 
 
-def parse_stages(text: str) -> dict[str, Stage]:
-    stages: dict[str, Stage] = {}
-    current: Stage | None = None
-    for instruction, rest in instructions(text):
-        if instruction == "FROM":
-            image, _, name = rest.partition(" AS ")
-            parent = stages.get(image)
-            current = Stage(image, list(parent.runs) if parent else [])
-            stages[name.strip()] = current
-        elif instruction == "RUN":
-            assert current is not None
-            current.runs.append(strip_mounts(rest))
-        elif instruction == "ENTRYPOINT":
-            assert current is not None
-            current.entrypoint = json.loads(rest)
-        else:
-            assert instruction == "ARG", f"the test does not model {instruction}"
-    return stages
+def seed_run(image: str, volume: str, argv: list[str]) -> tuple[int, str, str]:
+    done = containers.run(image, *argv, options=["--volume", f"{volume}:{VOLUME}"])
+    return done.returncode, done.stdout, done.stderr
 
 
-def strip_mounts(command: str) -> str:
-    # Build-time cache mounts change where files live during the build, not what runs.
-    words = shlex.split(command)
-    assert all(w.startswith("--mount=type=cache,") for w in words if w.startswith("--mount"))
-    return " ".join(shlex.quote(w) for w in words if not w.startswith("--mount="))
+def shim_notes(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("uvshim:")]
 
 
-def test_dockerfile_has_the_two_forms_on_uvs_image() -> None:
-    stages = parse_stages(DOCKERFILE.read_text())
-    assert sorted(stages) == ["alias", "base", "replace"]
-    assert UV_IMAGE.match(stages["base"].image)
-    assert stages["base"].runs == ["uv pip install --system uvshim"]
-    assert stages["replace"].runs[-1] == "uvshim install --dir /usr/local/bin --replace-uvx"
-    assert stages["alias"].entrypoint == ["uvshim", "uvx"]
-    # `docker build .` without --target builds the last stage: the in-place form.
-    assert instructions(DOCKERFILE.read_text())[-2] == ("FROM", "base AS replace")
+def cached_environments(image: str, volume: str) -> list[str]:
+    """The archives uv's environment links point at, in the volume."""
+    code, out, err = seed_run(image, volume, [
+        "sh", "-c", "for link in /root/.cache/uv/environments-v2/*/*; do "
+        "[ -L \"$link\" ] && readlink \"$link\"; done; true"])
+    assert code == 0, err
+    return [line.rsplit("/", 1)[-1] for line in out.split()]
 
 
-def build(root: Path, stage: Stage, minor: str, uv_version: str, index: Path) -> dict[str, str]:
-    """``docker build`` of ``stage`` for Python ``minor``; the environment of its containers."""
-    build_image(root, minor, "symlinked", uv_version)
-    # The offline index stands for the package index the build would reach.
-    env = image_env(root, {"UV_FIND_LINKS": str(index), "UV_OFFLINE": "1"})
-    for command in stage.runs:
-        done = run_shell(rooted(command, root), env, root)
-        assert done.returncode == 0, f"RUN {command}\n{done.stderr}"
-    return env
+def tox_on(out: str, minor: str) -> bool:
+    """tox --version names the site-packages it runs from: was it Python ``minor``'s?"""
+    return f"/lib/python{minor}/site-packages/tox/" in out
 
 
-def container(root: Path, stage: Stage, args: list[str]) -> str:
-    """``docker run IMAGE ARGS`` as a shell line: the entrypoint and ARGS, found on PATH."""
-    return rooted(shlex.join([*stage.entrypoint, *args]), root)
-
-
-@pytest.mark.parametrize("uv_version", ["0.6.4", NEWEST])
-@pytest.mark.parametrize("form", ["replace", "alias"])
-def test_image_bump_on_a_shared_cache(tmp_path: Path, form: str, uv_version: str) -> None:
+@pytest.mark.usefixtures("container_engine")
+@pytest.mark.parametrize(("uv_version", "layout"), [("0.6.4", "symlinked"),
+                                                    (NEWEST, "unversioned")])
+def test_seed_breaks_bare_images_and_uvshim_repairs_them(build_context: Path, uv_version: str,
+                                                         layout: str) -> None:
     require_python("3.11")
     require_python("3.12")
-    stage = parse_stages(DOCKERFILE.read_text())[form]
-    index = offline_index(tmp_path / "index")
-    root = tmp_path / "image"
-    args = TOOL if form == "alias" else ["uvx", *TOOL]
-    (root / "src").mkdir(parents=True)
+    bare = {minor: containers.uv_image(minor, layout, uv_version) for minor in ("3.11", "3.12")}
+    volume = containers.volume("seed")
 
-    env = build(root, stage, "3.11", uv_version, index)
-    first = run_shell(container(root, stage, args), env, root / "src")
-    assert first.stdout.startswith("shimcheck 3.11 "), first.stderr
-    assert "uvshim" not in first.stderr
+    code, out, err = seed_run(bare["3.11"], volume, SEED)
+    assert code == 0, err
+    assert tox_on(out, "3.11"), out
+    [built_on_311] = cached_environments(bare["3.11"], volume)
 
-    cache = root / "root" / ".cache" / "uv"
-    assert cache.is_dir()
-    env = build(root, stage, "3.12", uv_version, index)
-    bare = run_shell(f"{root}/usr/local/bin/uv tool uvx shimcheck", env, root / "src")
-    after = run_shell(container(root, stage, args), env, root / "src")
-    assert after.returncode == 0, after.stderr
-    assert after.stdout.startswith("shimcheck 3.12 "), after.stderr
-    notes = [line for line in after.stderr.splitlines() if line.startswith("uvshim:")]
-    if uv_version == NEWEST:
-        assert bare.stdout.startswith("shimcheck 3.12 "), bare.stderr
-        assert notes == []
+    # The seed: the same command in the image bumped to 3.12 runs the 3.11 environment.
+    code, out, err = seed_run(bare["3.12"], volume, SEED)
+    assert code != 0, "uv no longer reuses the stale environment"
+    assert not tox_on(out, "3.12")
+    if uv_version == "0.6.4":
+        assert "ModuleNotFoundError: No module named 'tox'" in err, err
+        assert ENVIRONMENT.findall(err) == [built_on_311], err
     else:
-        assert not bare.stdout.startswith("shimcheck 3.12 "), "uv no longer reuses it"
-        assert len(notes) == 1, after.stderr
-        assert "interpreter is now CPython 3.12" in notes[0]
+        assert out == "", out  # nothing at all, exit status 1
+    assert cached_environments(bare["3.12"], volume) == [built_on_311]
+
+    # The recipe's images on that same volume: each bump repaired once, then quiet.
+    for target, minor in (("replace", "3.12"), ("alias", "3.11")):
+        image = tools_image(build_context, target, minor, layout, uv_version)
+        argv = SEED if target == "replace" else SEED[1:]
+        code, out, err = seed_run(image, volume, argv)
+        assert code == 0, err
+        assert tox_on(out, minor), out
+        [note] = shim_notes(err)
+        assert f"interpreter is now CPython {minor}" in note, note
+        code, out, err = seed_run(image, volume, argv)
+        assert (code, tox_on(out, minor), shim_notes(err)) == (0, True, []), err
 
 
-def test_replaced_uvx_is_what_the_image_runs_and_uninstall_restores_it(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("container_engine")
+def test_newest_uv_in_uvs_layout_needs_no_repair(build_context: Path) -> None:
+    """uv's own images on the newest uv: uv follows ``python3 -> python3.12`` and builds a
+    new environment itself; uvshim, in either form, stays silent."""
+    require_python("3.11")
     require_python("3.12")
-    stage = parse_stages(DOCKERFILE.read_text())["replace"]
-    root = tmp_path / "image"
-    env = build(root, stage, "3.12", NEWEST, offline_index(tmp_path / "index"))
-    bindir = root / "usr" / "local" / "bin"
-    check = run_shell("uvshim install --check --dir " + rooted("/usr/local/bin", root), env, root)
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert check.stdout.splitlines() == [
-        f"uvx: {bindir}/uvx comes first on PATH",
-        f"real uv: {bindir}/uv (uv {NEWEST}); the launchers call it"]
-    assert run_shell("uvx --version", env, root).stdout.startswith(f"uvx {NEWEST}")
+    volume = containers.volume("quiet")
+    for target, minor in (("alias", "3.11"), ("replace", "3.12"), ("alias", "3.11")):
+        image = tools_image(build_context, target, minor, "symlinked", NEWEST)
+        argv = SEED if target == "replace" else SEED[1:]
+        code, out, err = seed_run(image, volume, argv)
+        assert (code, tox_on(out, minor), shim_notes(err)) == (0, True, []), err
 
-    undo = run_shell(rooted("uvshim uninstall --dir /usr/local/bin", root), env, root)
-    assert undo.stdout.splitlines() == [f"removed {bindir}/uvx", f"put back {bindir}/uvx"]
-    assert not (bindir / ".uvshim").exists()
-    assert (bindir / "uvx").read_bytes()[:4] == b"\x7fELF"
+
+REPLACE_AND_UNDO = """\
+uvshim install --check --dir /usr/local/bin
+uvx --version
+uvshim uninstall --dir /usr/local/bin
+ls -A /usr/local/bin
+uvx --version
+"""
+
+
+@pytest.mark.usefixtures("container_engine")
+def test_replaced_uvx_is_what_the_image_runs_and_uninstall_restores_it(
+        build_context: Path) -> None:
+    require_python("3.12")
+    image = tools_image(build_context, "replace", "3.12", "symlinked", NEWEST)
+    done = containers.run(image, "sh", "-ec", REPLACE_AND_UNDO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["uvx: /usr/local/bin/uvx comes first on PATH",
+                         f"real uv: /usr/local/bin/uv (uv {NEWEST}); the launchers call it"]
+    assert lines[2].startswith(f"uvx {NEWEST}")
+    assert lines[3:5] == ["removed /usr/local/bin/uvx", "put back /usr/local/bin/uvx"]
+    # No .uvshim folder left; the real uvx answers again.
+    assert ".uvshim" not in lines[5:-1]
+    assert "uvx" in lines[5:-1]
+    assert lines[-1].startswith(f"uvx {NEWEST}")
