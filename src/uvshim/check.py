@@ -1,4 +1,5 @@
-"""The check of one tool run, step by step: survey, verdicts, build review, decision.
+"""The check of one command (``uvx``, ``uv tool run``, ``uv run --with``), step by step:
+survey, verdicts, build review, decision.
 
 The shim runs it for real (``LIVE``) and ``explain`` as a dry run (``DRY_RUN``): the same steps
 and the same ``policy.decide``, with each effect (waiting for another shim, writing build
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from uvshim.drop import DropOutcome
-    from uvshim.uv.argv import UvxInvocation
+    from uvshim.uv.argv import UvInvocation
     from uvshim.versions import Version
 
 DEFAULT_LOCK_TIMEOUT_S = 30.0
@@ -69,8 +70,8 @@ class Checked(Record):
     decision: Decision
 
 
-def check(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str], cwd: str,
-          state: str | os.PathLike[str], *, effects: Effects) -> Checked:
+def check_command(inv: UvInvocation, uv_version: Version, environ: Mapping[str, str],
+                  cwd: str, state: str | os.PathLike[str], *, effects: Effects) -> Checked:
     if inv.help_or_version or inv.command is None:
         return Checked(None, None, unchanged("no tool to run (help, version or no command): "
                                              "uv runs unchanged"))

@@ -39,11 +39,11 @@ def main(mode: str, args: Sequence[str], defaults: Mapping[str, str] | None = No
                 pass  # gone since: the full check says so properly
     import os  # noqa: PLC0415
 
-    from uvshim.run import main as run_main  # noqa: PLC0415  -- only when the memo fails
+    from uvshim.full_check import main as full_check  # noqa: PLC0415  -- only when the memo fails
 
     if environ is None:
         environ = {**defaults, **os.environ} if defaults else os.environ
-    run_main(mode, args, environ)
+    full_check(mode, args, environ)
 
 
 def process_environ() -> Mapping[str, str]:

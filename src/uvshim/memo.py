@@ -47,7 +47,7 @@ MEMO_KIND = "uvshim-fast-v1"
 SETTLE_NS = 2_000_000_000
 MAX_MEMOS = 512  # then the folder is emptied: a bound, not an eviction policy
 # Set (with putenv) to our pid just before exec'ing uv, so that a "uv" which execs a shim again
-# in the same process is caught as a loop. See ``run.main``.
+# in the same process is caught as a loop. See ``full_check.main``.
 EXEC_MARK = "UVSHIM_EXEC_PID"
 DISABLE_VARIABLE = "UVSHIM_FAST_PATH"
 

@@ -6,7 +6,7 @@ One record (``Survey``), made the same way for the shim and for ``explain``, whi
 from __future__ import annotations
 
 from uvshim.discovery.identity_cache import identify
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
 from uvshim.environments import scan_bucket
 from uvshim.policy import Verdict, judge_all
 from uvshim.record import Record
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Mapping
 
-    from uvshim.uv.argv import UvxInvocation
+    from uvshim.uv.argv import UvInvocation
     from uvshim.versions import Version
 
 
@@ -32,7 +32,7 @@ class Survey(Record):
     note: str  # why nothing was checked, when nothing was
 
 
-def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
+def survey(inv: UvInvocation, uv_version: Version, environ: Mapping[str, str],
            cwd: str, state: str | os.PathLike[str]) -> Survey:
     """``cwd`` is uv's working folder (``uv.settings.working_folder``). ``inv`` was parsed for
     ``uv_version``, which refuses a release older than the oldest modelled one."""
@@ -43,20 +43,20 @@ def survey(inv: UvxInvocation, uv_version: Version, environ: Mapping[str, str],
         return Survey(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
     if inv.level == Level.UV_RUN:
         # Off the uvx path: the model of `uv run` is imported only for it.
-        from uvshim.discovery.run_interpreter import (  # noqa: PLC0415
+        from uvshim.discovery.uv_run_interpreter import (  # noqa: PLC0415
             NothingCachedError,
-            RunQuery,
-            choose_run_interpreter,
+            UvRunQuery,
+            choose_uv_run_interpreter,
         )
 
-        query = RunQuery(config.python_preference, environ, cwd, uv_version,
+        query = UvRunQuery(config.python_preference, environ, cwd, uv_version,
                          lambda path: identify(path, state))
         try:
-            choice = choose_run_interpreter(inv, query)
+            choice = choose_uv_run_interpreter(inv, query)
         except NothingCachedError as exc:
             return Survey(uv_version, cache_dir, None, None, None, str(exc))
     else:
-        choice = choose_interpreter(
+        choice = choose_tool_run_interpreter(
             python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
             preference_flag=inv.python_preference, config_preference=config.python_preference,
             environ=environ, cwd=cwd, uv_version=uv_version,

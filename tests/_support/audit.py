@@ -1,6 +1,6 @@
 """A shim run, for real, stopped at its exec of uv: what it imported, which processes it
 started, what it would have exec'd and what it said. It enters through ``entry.main``, as
-the launchers do, so a replayed memo shows as a run that never imported ``uvshim.run``."""
+the launchers do, so a replayed memo shows as a run that never imported ``uvshim.full_check``."""
 
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ class AuditedRun:
 
     @property
     def full_check(self) -> bool:
-        return "uvshim.run" in self.modules
+        return "uvshim.full_check" in self.modules
 
 
 def audited(sandbox: Sandbox, args: list[str], mode: str = "uvx",

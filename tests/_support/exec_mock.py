@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import pytest
 
-from uvshim import run
+from uvshim import full_check
 
 
 class ExecCalledError(Exception):
@@ -21,11 +21,11 @@ def mock_exec(monkeypatch: pytest.MonkeyPatch) -> None:
     def fake_exec(argv: list[str]) -> NoReturn:
         raise ExecCalledError(list(argv))
 
-    monkeypatch.setattr(run, "exec_uv", fake_exec)
+    monkeypatch.setattr(full_check, "exec_uv", fake_exec)
 
 
 def exec_argv(mode: str, args: list[str], environ: Mapping[str, str]) -> list[str]:
-    """What ``run.main`` would exec (``mock_exec`` first)."""
+    """What ``full_check.main`` would exec (``mock_exec`` first)."""
     with pytest.raises(ExecCalledError) as raised:
-        run.main(mode, args, environ)
+        full_check.main(mode, args, environ)
     return raised.value.argv

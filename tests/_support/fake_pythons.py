@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
 from uvshim.errors import InterpreterError
 from uvshim.interpreter_identity import InterpreterIdentity
 from uvshim.versions import Version
@@ -54,7 +54,7 @@ class World:
 
     def choose(self, uv: str = NEWEST, *, python: str | None = None, command: str = "tool",
                preference: str | None = None) -> InterpreterChoice | None:
-        return choose_interpreter(
+        return choose_tool_run_interpreter(
             python_flag=python, command=command, from_spec=None, preference_flag=preference,
             config_preference=None, environ=self.environ, cwd=str(self.root / "work"),
             uv_version=Version(uv), identify=self.identify)

@@ -1,4 +1,4 @@
-"""``choose_interpreter`` against the interpreter real ``uvx`` actually used.
+"""``choose_tool_run_interpreter`` against the interpreter real ``uvx`` actually used.
 
 Each layout (PATH contents, ``--python`` forms, ``UV_PYTHON``, python targets, pins, a fake
 managed installation, preferences) runs under several real uv releases. What uvx used is read
@@ -22,7 +22,7 @@ from _support.interpreters import make_prefix
 from _support.sandbox import require_python
 from _support.uv_binaries import uv_release
 from uvshim.discovery.identity_cache import identify
-from uvshim.discovery.search import choose_interpreter
+from uvshim.discovery.search import choose_tool_run_interpreter
 from uvshim.errors import UndecidableError
 from uvshim.versions import Version
 
@@ -240,7 +240,7 @@ def test_discovery_matches_uvx(layout: Layout, version: str, world: dict[str, st
     run = _prepare(layout, world, tmp_path, version)
     state = tmp_path / "state"
     try:
-        predicted = choose_interpreter(
+        predicted = choose_tool_run_interpreter(
             python_flag=_fill(layout.python, world) if layout.python else None,
             command=layout.target, from_spec=None, preference_flag=layout.preference_value,
             config_preference=None, environ=run.environ, cwd=run.cwd,
@@ -406,7 +406,7 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
 @pytest.mark.parametrize("layout", RUN_LAYOUTS, ids=lambda layout: layout.name)
 def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: Path,
                                   tmp_path: Path) -> None:
-    from uvshim.discovery.run_interpreter import RunQuery, choose_run_interpreter  # noqa: PLC0415
+    from uvshim.discovery.uv_run_interpreter import UvRunQuery, choose_uv_run_interpreter  # noqa: PLC0415
     from uvshim.uv.argv import parse_uv  # noqa: PLC0415
     from uvshim.uv.cache_key import bucket_dir  # noqa: PLC0415
 
@@ -424,13 +424,13 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
     # The model first, as the shim runs it: before uv makes the project's environment.
     inv = parse_uv(args, Version(version))
     assert inv is not None
-    query = RunQuery(None, env, str(work), Version(version),
+    query = UvRunQuery(None, env, str(work), Version(version),
                      lambda path: identify(path, tmp_path / "state"))
     if layout.expect_undecidable:
         with pytest.raises(UndecidableError):
-            choose_run_interpreter(inv, query)
+            choose_uv_run_interpreter(inv, query)
         return
-    choice = choose_run_interpreter(inv, query)
+    choice = choose_uv_run_interpreter(inv, query)
     assert choice is not None
     predicted = os.path.basename(bucket_dir(str(tmp_path / "cache"), choice.identity,
                                             Version(version)))

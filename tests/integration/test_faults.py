@@ -32,7 +32,7 @@ DAMAGE = ("missing", "empty", "truncated", "binary", "dangling", "looping")
 # The shim run in-process with one os function failing as the kernel would fail it.
 SIMULATE = """\
 import errno, os, sys
-from uvshim import run
+from uvshim import full_check
 def fail(*args, **kwargs):
     raise OSError(getattr(errno, sys.argv[2]), os.strerror(getattr(errno, sys.argv[2])))
 class Full:
@@ -41,7 +41,7 @@ if sys.argv[1] == "statvfs":
     os.statvfs = lambda path: Full()
 else:
     setattr(os, sys.argv[1], fail)
-run.main("uvx", sys.argv[3:])
+full_check.main("uvx", sys.argv[3:])
 """
 
 

@@ -33,7 +33,7 @@ def test_warm_hot_path_imports_nothing_expensive_and_starts_no_process(
     cold = audited(sandbox, args)  # fills the identity and uv-version caches
     assert cold.spawned, "the first run must have asked the interpreter and uv"
     warm = audited(sandbox, args)  # the full check: the cold run's state is too fresh to memo
-    assert "uvshim.run" in warm.modules
+    assert "uvshim.full_check" in warm.modules
     assert warm.argv == [str(real / "uv"), "tool", "uvx", *args]
     assert warm.spawned == []
     imported = {name.split(".")[0] for name in warm.modules}

@@ -139,7 +139,8 @@ FAULTS: dict[str, Callable[[World], object]] = {
     "its Python deleted": lambda world: shutil.rmtree(world.installation.prefix),
     "uvshim uninstalled": lambda world: uninstall_uvshim(world.installation, world.env()),
     "uvshim/entry.py truncated": lambda world: truncate_module(world.installation, "entry"),
-    "uvshim/run.py truncated": lambda world: truncate_module(world.installation, "run"),
+    "uvshim/full_check.py truncated": lambda world: truncate_module(world.installation,
+                                                                      "full_check"),
 }
 # What the launcher says, after "uvshim: warning: ".
 SAID = {
@@ -147,7 +148,7 @@ SAID = {
     "uvshim uninstalled": "{python} cannot load uvshim (ModuleNotFoundError: No module named "
                           "'uvshim')",
     "uvshim/entry.py truncated": "{python} cannot load uvshim (SyntaxError: ",
-    "uvshim/run.py truncated": "{python} cannot load uvshim (SyntaxError: ",
+    "uvshim/full_check.py truncated": "{python} cannot load uvshim (SyntaxError: ",
 }
 
 

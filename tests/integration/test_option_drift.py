@@ -72,7 +72,7 @@ def help_of(uv: Path, subcommand: str) -> str:
 
 
 @pytest.mark.parametrize("version", MATRIX)
-@pytest.mark.parametrize(("subcommand", "level"), [("run", Level.RUN), ("uvx", Level.UVX)])
+@pytest.mark.parametrize(("subcommand", "level"), [("run", Level.TOOL_RUN), ("uvx", Level.UVX)])
 def test_table_matches_help(version: str, subcommand: str, level: LevelName) -> None:
     uv = uv_release(version) / "uv"
     listed = listed_options(help_of(uv, subcommand))
@@ -128,15 +128,15 @@ def test_every_spelling_in_the_table_is_accepted(version: str) -> None:
 
 @pytest.mark.parametrize("version", MATRIX)
 def test_uv_run_table_matches_help(version: str) -> None:
-    """``uv run --help`` against the global rows and ``uv run``'s own (``run_options``)."""
-    from uvshim.uv.run_options import RUN_OPTIONS  # noqa: PLC0415
+    """``uv run --help`` against the global rows and ``uv run``'s own (``uv_run_options``)."""
+    from uvshim.uv.uv_run_options import UV_RUN_OPTIONS  # noqa: PLC0415
 
     uv = uv_release(version) / "uv"
     done = subprocess.run([str(uv), "run", "--help"], capture_output=True, text=True,
                           env=_ENV, check=True, timeout=60)
     expected = {
         Listed(option.name, option.short, option.takes_value, option.env)
-        for option in (*OPTIONS, *RUN_OPTIONS)
+        for option in (*OPTIONS, *UV_RUN_OPTIONS)
         if Level.UV_RUN in option.levels and option.exists_in(Version(version))
         and not option.hidden
     }

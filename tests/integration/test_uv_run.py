@@ -172,7 +172,7 @@ def test_a_command_that_reuses_nothing_goes_straight_through(sandbox: Sandbox) -
     run = audited(sandbox, ["run", "python", "-c", "pass"], mode="uv")
     assert run.argv == [str(real / "uv"), "run", "python", "-c", "pass"]
     assert run.notes == []
-    assert "uvshim.uv.run_options" not in run.modules
+    assert "uvshim.uv.uv_run_options" not in run.modules
     assert "uvshim.survey" not in run.modules
 
 

@@ -128,7 +128,7 @@ def uv_tool_run_argvs(draw: st.DrawFn) -> tuple[list[str], UvxArgv]:
         prefix += [token for option in options for token in draw(option_tokens(option))]
         prefix.append(word)
         chosen += options
-    after = draw(_argv_after(version, draw(_options(version, Level.RUN, chosen))))
+    after = draw(_argv_after(version, draw(_options(version, Level.TOOL_RUN, chosen))))
     return prefix, after
 
 

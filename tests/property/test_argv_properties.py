@@ -12,7 +12,7 @@ from strategies import (
     uvx_argvs,
 )
 
-from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.argv import ArgvError, UvInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.versions import Version
 
 
@@ -20,7 +20,7 @@ def tail(argv: UvxArgv) -> list[str]:
     return argv.argv[len(argv.options) :]
 
 
-def inserted(inv: UvxInvocation, extra: list[str]) -> UvxInvocation:
+def inserted(inv: UvInvocation, extra: list[str]) -> UvInvocation:
     """with_options, skipping the examples where uv would reject the result."""
     try:
         return with_options(inv, extra)

@@ -1,4 +1,4 @@
-"""Fuzzing the whole check (``run.checked_args``, real planning, exec never reached) with
+"""Fuzzing the whole check (``full_check.uv_arguments``, real planning, exec never reached) with
 hostile argv and environment values: it never raises, prints at most one ``uvshim:`` line
 and never an internal error, and never changes a tool argument."""
 
@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from strategies import PROPERTIES, UvxArgv, option_like, uvx_argvs
 
 from _support.identities import make_identity
-from uvshim import run, survey
+from uvshim import full_check, survey
 from uvshim.drop import DropOutcome
 from uvshim.uv.cache_key import bucket_dir
 from uvshim.versions import Version
@@ -44,7 +44,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     uv = tmp_path / "uv"
     uv.write_text("#!/bin/sh\nexit 0\n")
     uv.chmod(0o755)
-    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: UV)
+    monkeypatch.setattr(full_check, "uv_version", lambda _uv, _state: UV)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "empty").mkdir()
     return {"UVSHIM_REAL_UV": str(uv), "UVSHIM_CACHE_DIR": str(tmp_path / "state"),
@@ -53,7 +53,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
 
 def check(args: list[str], environ: dict[str, str], mode: str,
           capsys: pytest.CaptureFixture[str]) -> list[str]:
-    result = run.checked_args(mode, list(args), environ["UVSHIM_REAL_UV"], environ)
+    result = full_check.uv_arguments(mode, list(args), environ["UVSHIM_REAL_UV"], environ)
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) <= 1, lines
     assert all(line.startswith("uvshim: ") for line in lines), lines

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from uvshim.uv.argv import ArgvError, UvxInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.argv import ArgvError, UvInvocation, parse_uv, parse_uvx, render, with_options
 from uvshim.uv.options import Level
 from uvshim.versions import Version
 
@@ -10,7 +10,7 @@ NEW = Version("0.13.9")
 OLD = Version("0.5.0")
 
 
-def parse(*args: str, version: Version | None = NEW) -> UvxInvocation:
+def parse(*args: str, version: Version | None = NEW) -> UvInvocation:
     return parse_uvx(args, version)
 
 
@@ -159,9 +159,9 @@ def test_options_exist_from_their_release(args: list[str], first_accepting: str)
 
 
 def test_version_flag_after_tool_run_only_before_0_7() -> None:
-    assert parse_uvx(["--version"], Version("0.6.4"), level=Level.RUN).help_or_version
+    assert parse_uvx(["--version"], Version("0.6.4"), level=Level.TOOL_RUN).help_or_version
     with pytest.raises(ArgvError):
-        parse_uvx(["--version"], Version("0.7.0"), level=Level.RUN)
+        parse_uvx(["--version"], Version("0.7.0"), level=Level.TOOL_RUN)
     assert parse_uvx(["--version"], Version("0.7.0")).help_or_version
 
 

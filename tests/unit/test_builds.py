@@ -10,7 +10,7 @@ import pytest
 from _support.distributions import add_distribution
 from _support.exec_mock import exec_argv, mock_exec
 from _support.identities import make_identity
-from uvshim import check, run
+from uvshim import check, full_check
 from uvshim.builds import (
     RECORD_NAME,
     BuildFingerprint,
@@ -155,7 +155,7 @@ def drifted_bucket(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
     monkeypatch.setattr(check, "survey", found)
     mock_exec(monkeypatch)
-    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
+    monkeypatch.setattr(full_check, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return bucket
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from _support.identities import make_identity
-from uvshim import drop, locking, run
+from uvshim import drop, full_check, locking
 from uvshim.discovery.identity_cache import identify
 from uvshim.drop import DropOutcome, drop_for_rebuild
 from uvshim.environments import CachedEnv, read_entry
@@ -318,7 +318,7 @@ def test_unusable_real_uv_is_one_line_and_127(tmp_path: Path, setup: str, says: 
         uv.write_text("#!/bin/sh\n# uvshim-launcher: x\nexec true\n")
         uv.chmod(0o755)
     with pytest.raises(SystemExit) as raised:
-        run.main("uvx", ["ruff"], {"UVSHIM_REAL_UV": str(uv), "PATH": "/usr/bin:/bin"})
+        full_check.main("uvx", ["ruff"], {"UVSHIM_REAL_UV": str(uv), "PATH": "/usr/bin:/bin"})
     assert raised.value.code == 127
     (line,) = capsys.readouterr().err.splitlines()
     assert line.startswith("uvshim: error: UVSHIM_REAL_UV=")
@@ -330,7 +330,7 @@ def test_a_uv_that_execs_the_shim_again_is_a_loop(tmp_path: Path,
     uv = write_uv(tmp_path)
     env = {"UVSHIM_REAL_UV": str(uv), "UVSHIM_EXEC_PID": str(os.getpid())}
     with pytest.raises(SystemExit) as raised:
-        run.main("uvx", ["ruff"], env)
+        full_check.main("uvx", ["ruff"], env)
     assert raised.value.code == 127
     (line,) = capsys.readouterr().err.splitlines()
     assert line == (f"uvshim: error: {uv} runs uvshim again instead of uv (a loop); "

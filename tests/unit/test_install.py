@@ -141,14 +141,14 @@ def test_bound_launcher_lets_the_users_setting_win(tmp_path: Path,
     folder = image_bin(tmp_path)
     install.install_launchers(folder, replace_uvx=True)
     calls: list[tuple[str, list[str], dict[str, str]]] = []
-    monkeypatch.setattr("uvshim.run.main", lambda mode, args, env: calls.append(
+    monkeypatch.setattr("uvshim.full_check.main", lambda mode, args, env: calls.append(
         (mode, args, dict(env))))
     monkeypatch.setattr(sys, "path", list(sys.path))
     monkeypatch.setattr(sys, "argv", ["-c", "tox", "--version"])
     code = launcher_code(folder / "uvx")
 
     monkeypatch.delenv("UVSHIM_REAL_UV", raising=False)
-    exec(code, {})  # noqa: S102  -- the launcher's own code, with uvshim.run.main mocked
+    exec(code, {})  # noqa: S102  -- the launcher's own code, with uvshim.full_check.main mocked
     monkeypatch.setenv("UVSHIM_REAL_UV", "/elsewhere/uv")
     exec(code, {})  # noqa: S102
 

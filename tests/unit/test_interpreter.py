@@ -1,4 +1,5 @@
-"""``choose_interpreter`` on fake folders with a fake ``identify``: the rules one by one."""
+"""``choose_tool_run_interpreter`` on fake folders with a fake ``identify``: the rules one by
+one."""
 
 from __future__ import annotations
 

@@ -246,7 +246,7 @@ def test_main_runs_the_full_check_when_off_or_looping(
         calls.append(args)
         raise RuntimeError("full")
 
-    monkeypatch.setattr("uvshim.run.main", full_check)
+    monkeypatch.setattr("uvshim.full_check.main", full_check)
     monkeypatch.setattr("posix.execv", lambda *_: pytest.fail("replayed"))
     with pytest.raises(RuntimeError, match="full"):
         entry.main("uvx", ["ruff", "check"], environ={**environ, **extra})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from uvshim.discovery.project import base_python, environment_python, find_project
-from uvshim.discovery.run_interpreter import RunQuery, choose_run_interpreter
+from uvshim.discovery.uv_run_interpreter import UvRunQuery, choose_uv_run_interpreter
 from uvshim.errors import UndecidableError
 from uvshim.uv.argv import ArgvError, parse_uv, render, with_options
 from uvshim.uv.options import Level
@@ -156,15 +156,15 @@ def test_what_uv_run_does_not_model_is_undecidable(tmp_path: Path, args: list[st
                                                     message: str) -> None:
     inv = parse_uv(args, NEW)
     assert inv is not None
-    query = RunQuery(None, environ, str(tmp_path), NEW, never)  # type: ignore[arg-type]
+    query = UvRunQuery(None, environ, str(tmp_path), NEW, never)  # type: ignore[arg-type]
     with pytest.raises(UndecidableError, match=message):
-        choose_run_interpreter(inv, query)
+        choose_uv_run_interpreter(inv, query)
 
 
 def test_a_pep_723_script_is_undecidable_where_it_is_cached(tmp_path: Path) -> None:
     write(tmp_path / "s.py", "# /// script\n# dependencies = []\n# ///\n")
     inv = parse_uv(["run", "s.py"], OLD)
     assert inv is not None
-    query = RunQuery(None, {}, str(tmp_path), OLD, never)  # type: ignore[arg-type]
+    query = UvRunQuery(None, {}, str(tmp_path), OLD, never)  # type: ignore[arg-type]
     with pytest.raises(UndecidableError, match="PEP 723"):
-        choose_run_interpreter(inv, query)
+        choose_uv_run_interpreter(inv, query)

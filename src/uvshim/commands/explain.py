@@ -4,8 +4,8 @@ Prints the real uv, the interpreter uv will use and why, its identity and build,
 environment considered with what it was built for and its verdict, the decision, the
 exact argv the shim would exec, and every managed Python with its build against the build
 the running uv would install (the same comparison as ``doctor``). It runs the shim's own
-check (``check.check``) as a dry run, so the decision and the lines it shows are the shim's by
-construction. Changes nothing: identities are probed afresh in a scratch state folder, and
+check (``check.check_command``) as a dry run, so the decision and the lines it shows are the
+shim's by construction. Changes nothing: identities are probed afresh in a scratch state folder, and
 no link is dropped.
 """
 
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from uvshim.builds import BuildReview, fingerprint, read_record
-from uvshim.check import DRY_RUN, check, unchanged
+from uvshim.check import DRY_RUN, check_command, unchanged
 from uvshim.commands.doctor.pythons import managed_pythons
 from uvshim.commands.error_handler import handled
 from uvshim.discovery.managed import managed_root
@@ -124,7 +124,7 @@ def preview(args: list[str], environ: Mapping[str, str], cwd: str, *, mode: str 
                 decision = unchanged("this uv command reuses no cached environment: uv runs "
                                      "unchanged")
                 return Preview(uv, version, None, None, decision, [*prefix, *args])
-            checked = check(inv, version, environ, cwd, scratch, effects=DRY_RUN)
+            checked = check_command(inv, version, environ, cwd, scratch, effects=DRY_RUN)
         except (UvshimError, ArgvError) as exc:
             decision = unchanged(str(exc), (cannot_decide(exc),))
             return Preview(uv, None, None, None, decision, [*prefix, *args])

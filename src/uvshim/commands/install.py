@@ -398,7 +398,7 @@ def launcher_problem(launcher: Path, loads: Callable[[str, tuple[str, ...]], str
 # What the launcher imports: the replay, the full check and, for a uv.toml, a TOML parser.
 _LOAD_PROBE = """import sys
 sys.path[:0] = sys.argv[1:]
-import uvshim.entry, uvshim.run
+import uvshim.entry, uvshim.full_check
 try:
     import tomllib
 except ImportError:

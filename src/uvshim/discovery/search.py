@@ -75,10 +75,11 @@ class _Search(Record):
     identify: Identify
 
 
-def choose_interpreter(*, python_flag: str | None, command: str | None, from_spec: str | None,
-                       preference_flag: str | None, config_preference: str | None,
-                       environ: Mapping[str, str], cwd: str, uv_version: Version,
-                       identify: Identify) -> InterpreterChoice | None:
+def choose_tool_run_interpreter(*, python_flag: str | None, command: str | None,
+                                from_spec: str | None, preference_flag: str | None,
+                                config_preference: str | None, environ: Mapping[str, str],
+                                cwd: str, uv_version: Version,
+                                identify: Identify) -> InterpreterChoice | None:
     """The interpreter ``uvx`` will build its environment with, or None when it finds none."""
     _refuse_unmodelled_platform(environ, uv_version)
     try:

@@ -36,7 +36,7 @@ __all__ = [
     "Arg",
     "ArgvError",
     "OptionUse",
-    "UvxInvocation",
+    "UvInvocation",
     "parse_uv",
     "parse_uvx",
     "render",
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 _SEPARATOR = "--"
-_TOOL_SUBCOMMANDS: dict[str, LevelName] = {"run": Level.RUN, "uvx": Level.UVX}
+_TOOL_SUBCOMMANDS: dict[str, LevelName] = {"run": Level.TOOL_RUN, "uvx": Level.UVX}
 
 # `--python-preference` together with `--managed-python` or `--no-managed-python` is an error
 # in uv 0.12.5 (`resolve_python_preference` in crates/uv/src/settings.rs); older releases
@@ -75,7 +75,7 @@ class Arg(Record):
     level: LevelName
 
 
-class UvxInvocation(Record):
+class UvInvocation(Record):
     """A parsed ``uvx`` / ``uv tool run`` argv.
 
     ``prefix`` is empty for ``uvx``; for ``uv …`` it holds everything up to and including
@@ -164,15 +164,15 @@ class UvxInvocation(Record):
 
 def parse_uvx(
     args: Sequence[str], uv_version: Version | None, *, level: LevelName = Level.UVX
-) -> UvxInvocation:
-    """Parse the arguments after ``uvx`` (``level=Level.RUN`` for those after ``uv tool run``).
+) -> UvInvocation:
+    """Parse the arguments after ``uvx`` (``level=Level.TOOL_RUN`` for those after ``uv tool run``).
 
     ``uv_version`` None means a uv newer than any we know: the newest table applies.
     """
     return _parse_after_subcommand(list(args), 0, (), level, uv_version)
 
 
-def parse_uv(args: Sequence[str], uv_version: Version | None) -> UvxInvocation | None:
+def parse_uv(args: Sequence[str], uv_version: Version | None) -> UvInvocation | None:
     """Parse the arguments after ``uv``; None unless they run ``tool run`` / ``tool uvx``, or
     a ``uv run`` that can reuse a cached environment (``reuses_cached_environment``)."""
     tokens = list(args)
@@ -192,7 +192,7 @@ def parse_uv(args: Sequence[str], uv_version: Version | None) -> UvxInvocation |
 
 
 def _parse_uv_run(tokens: list[str], index: int, prefix: list[Arg],
-                  uv_version: Version | None) -> UvxInvocation | None:
+                  uv_version: Version | None) -> UvInvocation | None:
     if not _may_reuse_cached_environment(tokens[index + 1:], uv_version):
         return None  # `uv run pytest`, `uv run python -c …`: no parse of uv run's options
     prefix.append(Arg((tokens[index],), (), Level.UV))
@@ -220,7 +220,7 @@ def _may_reuse_cached_environment(words: Sequence[str], uv_version: Version | No
 _WITH_OPTIONS = ("with", "with-editable", "with-requirements")
 
 
-def reuses_cached_environment(inv: UvxInvocation) -> bool:
+def reuses_cached_environment(inv: UvInvocation) -> bool:
     """Whether this ``uv run`` can reuse one of uv's cached environments: with ``--with``,
     ``--with-editable`` or ``--with-requirements`` (every release), for a script read from
     stdin or a URL (every release: its inline metadata may ask for one), and for a local
@@ -237,7 +237,7 @@ def reuses_cached_environment(inv: UvxInvocation) -> bool:
     return old and (bool(inv.values("script")) or command.endswith((".py", ".pyw")))
 
 
-def render(inv: UvxInvocation) -> list[str]:
+def render(inv: UvInvocation) -> list[str]:
     """The argv the invocation was parsed from (with any inserted options)."""
     words = [token for arg in (*inv.prefix, *inv.options) for token in arg.tokens]
     if inv.separator:
@@ -248,7 +248,7 @@ def render(inv: UvxInvocation) -> list[str]:
     return words
 
 
-def with_options(inv: UvxInvocation, extra: Sequence[str]) -> UvxInvocation:
+def with_options(inv: UvInvocation, extra: Sequence[str]) -> UvInvocation:
     """Insert uv options just before the command (before ``--`` if there is one).
 
     An option uv already gets with the same value is left out, so inserting twice changes
@@ -275,9 +275,9 @@ def _lookup(uv_version: Version | None, level: LevelName) -> OptionLookup:
         raise ArgvError(f"uv {uv_version} is older than any uv whose options are known")
     if level == Level.UV_RUN:
         # uv run's own rows, loaded only for it: the uvx path never builds them.
-        from uvshim.uv.run_options import RUN_OPTIONS  # noqa: PLC0415
+        from uvshim.uv.uv_run_options import UV_RUN_OPTIONS  # noqa: PLC0415
 
-        return options_for(uv_version, level, RUN_OPTIONS)
+        return options_for(uv_version, level, UV_RUN_OPTIONS)
     return options_for(uv_version, level)
 
 
@@ -287,7 +287,7 @@ def _parse_after_subcommand(
     prefix: tuple[Arg, ...],
     level: LevelName,
     uv_version: Version | None,
-) -> UvxInvocation:
+) -> UvInvocation:
     lookup = _lookup(uv_version, level)
     options: list[Arg] = []
     while index < len(tokens):
@@ -301,7 +301,7 @@ def _parse_after_subcommand(
     index += separator
     command = tokens[index] if index < len(tokens) else None
     rest = tuple(tokens[index + 1 :])
-    return UvxInvocation(tuple(prefix), tuple(options), separator, command, rest, level, uv_version)
+    return UvInvocation(tuple(prefix), tuple(options), separator, command, rest, level, uv_version)
 
 
 def _parse_prefix_options(
@@ -413,7 +413,7 @@ def _check_conflicts(args: Sequence[Arg]) -> None:
             raise ArgvError(f"uv option --{option.name} conflicts with --{min(clash)}")
 
 
-def _already_given(inv: UvxInvocation, arg: Arg) -> bool:
+def _already_given(inv: UvInvocation, arg: Arg) -> bool:
     given = [_is_given(inv, use) for use in arg.uses]
     if all(given):
         return True
@@ -422,18 +422,18 @@ def _already_given(inv: UvxInvocation, arg: Arg) -> bool:
     return False
 
 
-def _is_given(inv: UvxInvocation, use: OptionUse) -> bool:
+def _is_given(inv: UvInvocation, use: OptionUse) -> bool:
     effective = _effective_uses(inv, use.option.name)
     return any(given.value == use.value for given in effective)
 
 
-def _levels_deepest_first(inv: UvxInvocation) -> Iterator[list[OptionUse]]:
+def _levels_deepest_first(inv: UvInvocation) -> Iterator[list[OptionUse]]:
     yield [use for arg in inv.options for use in arg.uses]
     for level in (Level.TOOL, Level.UV):
         yield [use for arg in inv.prefix if arg.level is level for use in arg.uses]
 
 
-def _effective_uses(inv: UvxInvocation, name: str) -> list[OptionUse]:
+def _effective_uses(inv: UvInvocation, name: str) -> list[OptionUse]:
     """The uses of an option at the deepest level that has it: clap keeps only those."""
     for uses in _levels_deepest_first(inv):
         found = [use for use in uses if use.option.name == name]
@@ -442,12 +442,12 @@ def _effective_uses(inv: UvxInvocation, name: str) -> list[OptionUse]:
     return []
 
 
-def _last_value(inv: UvxInvocation, name: str) -> str | None:
+def _last_value(inv: UvInvocation, name: str) -> str | None:
     uses = _effective_uses(inv, name)
     return uses[-1].value if uses else None
 
 
-def _last_of_pair(inv: UvxInvocation, on: str, off: str) -> bool | None:
+def _last_of_pair(inv: UvInvocation, on: str, off: str) -> bool | None:
     """For a flag and its negation (clap `overrides_with`): True/False for the last given."""
     for uses in _levels_deepest_first(inv):
         found = [use.option.name for use in uses if use.option.name in (on, off)]
@@ -456,6 +456,6 @@ def _last_of_pair(inv: UvxInvocation, on: str, off: str) -> bool | None:
     return None
 
 
-def _all_uses(inv: UvxInvocation) -> Iterator[OptionUse]:
+def _all_uses(inv: UvInvocation) -> Iterator[OptionUse]:
     for arg in (*inv.prefix, *inv.options):
         yield from arg.uses

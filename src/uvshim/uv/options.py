@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from typing import Final, Literal
 
-    LevelName = Literal["uv", "tool", "run", "uvx", "uv-run"]
+    LevelName = Literal["uv", "tool", "tool-run", "uvx", "uv-run"]
     ActionName = Literal["set", "help", "version"]
 else:
     LevelName = ActionName = str
@@ -56,9 +56,9 @@ class Level:
 
     UV: Final = "uv"  # before `tool`
     TOOL: Final = "tool"  # between `tool` and `run`
-    RUN: Final = "run"  # after `uv tool run`
+    TOOL_RUN: Final = "tool-run"  # after `uv tool run`
     UVX: Final = "uvx"  # after `uvx` or `uv tool uvx`
-    UV_RUN: Final = "uv-run"  # after `uv run` (its own options: ``uv/run_options.py``)
+    UV_RUN: Final = "uv-run"  # after `uv run` (its own options: ``uv/uv_run_options.py``)
 
 
 class Action:
@@ -68,8 +68,8 @@ class Action:
 
 
 _GLOBAL: frozenset[LevelName] = frozenset(
-    {Level.UV, Level.TOOL, Level.RUN, Level.UVX, Level.UV_RUN})
-_RUN: frozenset[LevelName] = frozenset({Level.RUN, Level.UVX})
+    {Level.UV, Level.TOOL, Level.TOOL_RUN, Level.UVX, Level.UV_RUN})
+_TOOL_RUN: frozenset[LevelName] = frozenset({Level.TOOL_RUN, Level.UVX})
 
 
 class UvOption(Record):
@@ -86,7 +86,7 @@ class UvOption(Record):
     env: str | None = None
     since: str = "0.5.0"
     until: str | None = None
-    levels: frozenset[LevelName] = _RUN
+    levels: frozenset[LevelName] = _TOOL_RUN
     hidden: bool = False  # not listed by `uv tool run --help`
     conflicts: tuple[str, ...] = ()  # canonical names clap rejects at the same level
     action: ActionName = Action.SET
@@ -120,7 +120,7 @@ def options_for(version: Version | None, level: LevelName,
                 extra: tuple[UvOption, ...] = ()) -> OptionLookup:
     """The options uv ``version`` accepts at ``level``; None means the newest known table.
 
-    ``extra`` rows join the table (``uv run``'s own, ``run_options``, for ``Level.UV_RUN``).
+    ``extra`` rows join the table (``uv run``'s own, ``uv_run_options``, for ``Level.UV_RUN``).
     Before ``OLDEST_KNOWN`` nothing is known, and the lookup is empty.
     """
     cached = _LOOKUPS.get((version, level))

@@ -26,7 +26,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from uvshim.uv.argv import UvxInvocation
+    from uvshim.uv.argv import UvInvocation
     from uvshim.versions import Version
 
 _KEYS = ("cache-dir", "python-preference")
@@ -37,7 +37,7 @@ class UvConfig(Record):
     python_preference: str | None = None
 
 
-def working_folder(inv: UvxInvocation, environ: Mapping[str, str], cwd: str,
+def working_folder(inv: UvInvocation, environ: Mapping[str, str], cwd: str,
                    uv_version: Version) -> str:
     """The folder uv works in: ``--directory`` (or its variable, ``UV_WORKING_DIRECTORY`` in
     0.9.2-0.9.13, ``UV_WORKING_DIR`` from 0.9.14), into which uv changes before it reads any

@@ -8,7 +8,7 @@ import pytest
 
 from _support.exec_mock import exec_argv, mock_exec
 from _support.identities import make_identity
-from uvshim import check, run
+from uvshim import check, full_check
 from uvshim.discovery.search import InterpreterChoice
 from uvshim.drop import DropOutcome
 from uvshim.environments import CachedEnv
@@ -29,7 +29,7 @@ def uv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     binary.write_text("#!/bin/sh\nexit 0\n")
     binary.chmod(0o755)
     mock_exec(monkeypatch)
-    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version("0.13.9"))
+    monkeypatch.setattr(full_check, "uv_version", lambda _uv, _state: Version("0.13.9"))
     return str(binary)
 
 
@@ -47,7 +47,7 @@ def stale_survey() -> Survey:
 
 def test_disabled_is_a_pure_pass_through(uv: str, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run, "uv_version", None)  # would fail if called
+    monkeypatch.setattr(full_check, "uv_version", None)  # would fail if called
     args = ["--bogus-option", "tool", "--python", "x"]
     env = environ(uv, tmp_path, UVSHIM_DISABLE="1")
     assert exec_argv("uvx", args, env) == [uv, "tool", "uvx", *args]
@@ -56,7 +56,7 @@ def test_disabled_is_a_pure_pass_through(uv: str, tmp_path: Path,
 def test_missing_uv_exits_127_with_one_line(tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as raised:
-        run.main("uvx", ["ruff"], {"PATH": str(tmp_path)})
+        full_check.main("uvx", ["ruff"], {"PATH": str(tmp_path)})
     assert raised.value.code == 127
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1
@@ -98,7 +98,7 @@ def test_internal_errors_fail_open_and_strict_mode_raises(
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
     assert "internal error (KeyError" in capsys.readouterr().err
     with pytest.raises(KeyError):
-        run.main("uvx", args, environ(uv, tmp_path, UVSHIM_STRICT="1"))
+        full_check.main("uvx", args, environ(uv, tmp_path, UVSHIM_STRICT="1"))
 
 
 def test_a_module_the_check_cannot_load_says_to_reinstall(
@@ -165,7 +165,7 @@ def test_stale_env_is_dropped_and_said_once(
 def test_when_the_link_cannot_be_dropped_a_flag_is_inserted_before_the_command(
         uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str], version: str, flags: list[str]) -> None:
-    monkeypatch.setattr(run, "uv_version", lambda _uv, _state: Version(version))
+    monkeypatch.setattr(full_check, "uv_version", lambda _uv, _state: Version(version))
     monkeypatch.setattr(check, "survey", lambda *_a, **_k: stale_survey())
     monkeypatch.setattr("uvshim.drop.drop_for_rebuild", lambda *_a: DropOutcome(
         (), "cannot remove a link in /c: Read-only file system"))

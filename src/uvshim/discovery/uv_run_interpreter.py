@@ -34,7 +34,7 @@ from uvshim.discovery.project import (
     find_project,
     follow_to_landmark,
 )
-from uvshim.discovery.search import InterpreterChoice, choose_interpreter
+from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
 from uvshim.discovery.version_files import first_request
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
     from uvshim.discovery.search import Identify
     from uvshim.interpreter_identity import InterpreterIdentity
-    from uvshim.uv.argv import UvxInvocation
+    from uvshim.uv.argv import UvInvocation
 
 # The global `.python-version` is read by `uv run` as by `uv python find`; verified from this
 # release on (tests/integration/test_discovery_differential.py); before it, not modelled.
@@ -65,7 +65,7 @@ class NothingCachedError(Exception):
     """This ``uv run`` reuses no cached environment after all (a script without metadata)."""
 
 
-class RunQuery(Record):
+class UvRunQuery(Record):
     """What the search reads besides the invocation."""
 
     config_preference: str | None
@@ -75,7 +75,7 @@ class RunQuery(Record):
     identify: Identify
 
 
-def choose_run_interpreter(inv: UvxInvocation, query: RunQuery) -> InterpreterChoice | None:
+def choose_uv_run_interpreter(inv: UvInvocation, query: UvRunQuery) -> InterpreterChoice | None:
     """The interpreter whose bucket holds the environments this ``uv run`` may reuse, or None
     when uv finds none."""
     _refuse_unmodelled(inv, query)
@@ -88,7 +88,7 @@ def choose_run_interpreter(inv: UvxInvocation, query: RunQuery) -> InterpreterCh
     return _outside_project(inv, query, project_dir)
 
 
-def _refuse_unmodelled(inv: UvxInvocation, query: RunQuery) -> None:
+def _refuse_unmodelled(inv: UvInvocation, query: UvRunQuery) -> None:
     command = inv.command or ""
     if command == "-" or command.startswith(("http://", "https://")):
         raise UndecidableError("uv run of a script from stdin or a URL: its inline metadata "
@@ -102,7 +102,7 @@ def _refuse_unmodelled(inv: UvxInvocation, query: RunQuery) -> None:
         raise UndecidableError("uv run --package / --all-packages (workspaces) is not modelled")
 
 
-def _refuse_script(inv: UvxInvocation, query: RunQuery, command: str) -> None:
+def _refuse_script(inv: UvInvocation, query: UvRunQuery, command: str) -> None:
     """A PEP 723 script has its own environment: up to 0.5.30 a cached one for its
     requirements, from 0.5.31 a persistent one that uv recreates itself."""
     path = os.path.join(query.cwd, command)
@@ -126,7 +126,7 @@ def _has_inline_metadata(path: str) -> bool:
         return False  # uv treats a missing file as a command, and fails
 
 
-def _no_project(inv: UvxInvocation, query: RunQuery) -> bool:
+def _no_project(inv: UvInvocation, query: UvRunQuery) -> bool:
     if inv.values("no-project"):
         return True
     variable = query.environ.get("UV_NO_PROJECT")
@@ -135,7 +135,7 @@ def _no_project(inv: UvxInvocation, query: RunQuery) -> bool:
     return is_true(variable)
 
 
-def _isolated(inv: UvxInvocation, query: RunQuery) -> bool:
+def _isolated(inv: UvInvocation, query: UvRunQuery) -> bool:
     variable = query.environ.get("UV_ISOLATED") if query.uv_version >= _ISOLATED_VARIABLE else None
     return bool(inv.values("isolated")) or is_true(variable)
 
@@ -143,7 +143,7 @@ def _isolated(inv: UvxInvocation, query: RunQuery) -> bool:
 # --- in a project --------------------------------------------------------------------------
 
 
-def _in_project(inv: UvxInvocation, query: RunQuery, project: Project,
+def _in_project(inv: UvInvocation, query: UvRunQuery, project: Project,
                 project_dir: str) -> InterpreterChoice | None:
     environment = _project_environment(inv, query, project)
     request = _explicit(inv, query)
@@ -176,7 +176,7 @@ def _in_project(inv: UvxInvocation, query: RunQuery, project: Project,
                              None)
 
 
-def _project_environment(inv: UvxInvocation, query: RunQuery, project: Project) -> str:
+def _project_environment(inv: UvInvocation, query: UvRunQuery, project: Project) -> str:
     active = query.environ.get("VIRTUAL_ENV")
     if inv.values("active"):
         if not active:
@@ -185,7 +185,7 @@ def _project_environment(inv: UvxInvocation, query: RunQuery, project: Project) 
     return project.environment
 
 
-def _kept_base(environment: str, query: RunQuery) -> tuple[str, InterpreterIdentity] | None:
+def _kept_base(environment: str, query: UvRunQuery) -> tuple[str, InterpreterIdentity] | None:
     """The base interpreter of the existing project environment; None when uv has to create
     it (missing, or its interpreter is gone)."""
     executable = environment_python(environment)
@@ -195,7 +195,7 @@ def _kept_base(environment: str, query: RunQuery) -> tuple[str, InterpreterIdent
     return path, _identify(query, path)
 
 
-def _base_of_new(fresh: InterpreterChoice, query: RunQuery) -> str:
+def _base_of_new(fresh: InterpreterChoice, query: UvRunQuery) -> str:
     """The base interpreter of an environment uv makes in this run on ``fresh``: uv's own
     record of the executable it made it from (``Interpreter::with_virtualenv``: its
     "base executable for virtual environment", the path as discovered), from 0.5.29 followed to
@@ -221,7 +221,7 @@ def _same_bucket(kept: tuple[str, InterpreterIdentity], made: InterpreterIdentit
 # --- outside a project ----------------------------------------------------------------------
 
 
-def _outside_project(inv: UvxInvocation, query: RunQuery,
+def _outside_project(inv: UvInvocation, query: UvRunQuery,
                      project_dir: str) -> InterpreterChoice | None:
     request = _explicit(inv, query)
     if request is None:
@@ -242,7 +242,7 @@ def _outside_project(inv: UvxInvocation, query: RunQuery,
     return _discover(inv, query, request)
 
 
-def _nearby_virtualenv(query: RunQuery) -> str | None:
+def _nearby_virtualenv(query: UvRunQuery) -> str | None:
     """``VIRTUAL_ENV``, else the working folder or an ancestor that is a virtual environment
     or holds a ``.venv`` (``virtualenv_from_working_dir``)."""
     active = query.environ.get("VIRTUAL_ENV")
@@ -261,7 +261,7 @@ def _nearby_virtualenv(query: RunQuery) -> str | None:
         folder = parent
 
 
-def _refuse_virtualenv_on_path(query: RunQuery) -> None:
+def _refuse_virtualenv_on_path(query: UvRunQuery) -> None:
     """uvx's search skips virtual environments on PATH; ``uv run`` would take them."""
     search = query.environ.get("UV_PYTHON_SEARCH_PATH") or query.environ.get("PATH", "")
     for folder in search.split(os.pathsep):
@@ -273,12 +273,12 @@ def _refuse_virtualenv_on_path(query: RunQuery) -> None:
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _explicit(inv: UvxInvocation, query: RunQuery) -> str | None:
+def _explicit(inv: UvInvocation, query: UvRunQuery) -> str | None:
     """``--python``, else ``UV_PYTHON`` (clap's env twin: an empty value is unset)."""
     return inv.python_request or query.environ.get("UV_PYTHON") or None
 
 
-def _pin(inv: UvxInvocation, query: RunQuery, start: str, root: str | None) -> str | None:
+def _pin(inv: UvInvocation, query: UvRunQuery, start: str, root: str | None) -> str | None:
     """The ``.python-version`` uv run reads: the nearest one from ``start`` up (within the
     project when there is one), else the global one."""
     folder = start
@@ -310,7 +310,7 @@ def _pin_in(folder: str) -> str | None:
     return path if os.path.isfile(path) else None
 
 
-def _checked_pin(inv: UvxInvocation, query: RunQuery, path: str) -> str | None:
+def _checked_pin(inv: UvInvocation, query: UvRunQuery, path: str) -> str | None:
     if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
         raise UndecidableError(f"--no-config with the pin {path} is not modelled")
     text = first_request(path)
@@ -323,10 +323,10 @@ def _within(folder: str, root: str) -> bool:
     return folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _discover(inv: UvxInvocation, query: RunQuery,
+def _discover(inv: UvInvocation, query: UvRunQuery,
               request: str | None) -> InterpreterChoice | None:
     """uv's search for a system interpreter (``EnvironmentPreference::OnlySystem``), as uvx."""
-    return choose_interpreter(
+    return choose_tool_run_interpreter(
         python_flag=request, command=None, from_spec=None,
         preference_flag=inv.python_preference,
         config_preference=query.config_preference, environ=query.environ, cwd=query.cwd,
@@ -334,7 +334,7 @@ def _discover(inv: UvxInvocation, query: RunQuery,
     )
 
 
-def _base_of(executable: str, query: RunQuery) -> str:
+def _base_of(executable: str, query: UvRunQuery) -> str:
     identity = _identify(query, os.path.realpath(executable))
     if identity.implementation != "CPython":
         raise UndecidableError(f"{executable} is {identity.implementation}; only CPython "
@@ -347,7 +347,7 @@ def _minor(identity: InterpreterIdentity) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def _identify(query: RunQuery, path: str) -> InterpreterIdentity:
+def _identify(query: UvRunQuery, path: str) -> InterpreterIdentity:
     try:
         return query.identify(path)
     except InterpreterError as exc:

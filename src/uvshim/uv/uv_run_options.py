@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 _UV_RUN: frozenset[LevelName] = frozenset({Level.UV_RUN})
 
-RUN_OPTIONS: tuple[UvOption, ...] = (
+UV_RUN_OPTIONS: tuple[UvOption, ...] = (
     UvOption("active", since="0.6.4", levels=_UV_RUN),
     UvOption("all-extras", levels=_UV_RUN),
     UvOption("all-groups", since="0.6.4", levels=_UV_RUN),

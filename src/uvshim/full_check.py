@@ -1,6 +1,7 @@
-"""The full check of a ``uvx`` / ``uv`` command, as a process: find the real uv, parse, check
-(``check``), print the decision's lines, keep a memo, exec the real uv. ``entry`` runs it
-only when no memo of an earlier check still holds.
+"""The full check of a ``uvx`` / ``uv`` command, as a process, run by ``entry`` only when no
+memo of an earlier check still holds. One sequence: ``main`` (trace, memo, exec) → ``_decide``
+(the real uv) → ``uv_arguments`` (fails open) → ``_checked_arguments`` (parse, print the
+decision's lines, render) → ``check.check_command`` (survey, verdicts, decision).
 
 Fails open: whatever goes wrong in the shim's own check, the user's command still runs,
 unchanged, after one ``uvshim: warning`` line. Only a missing real uv is fatal (exit 127).
@@ -79,7 +80,7 @@ def _decide(mode: str, args: Sequence[str], environ: Mapping[str, str], looping:
         raise SystemExit(127)
     if is_true(environ.get("UVSHIM_DISABLE")):
         return uv, list(args)
-    return uv, checked_args(mode, list(args), uv, environ)
+    return uv, uv_arguments(mode, list(args), uv, environ)
 
 
 def _keep_memo(mode: str, args: Sequence[str], environ: Mapping[str, str], trace: Trace,
@@ -95,10 +96,10 @@ def _keep_memo(mode: str, args: Sequence[str], environ: Mapping[str, str], trace
         pass
 
 
-def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
+def uv_arguments(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
     """The arguments to give uv: ``args`` itself unless the decision adds flags."""
     try:
-        return _check(mode, args, uv, environ)
+        return _checked_arguments(mode, args, uv, environ)
     except (UvshimError, ArgvError) as exc:
         if is_true(environ.get("UVSHIM_STRICT")):
             raise
@@ -117,7 +118,9 @@ def checked_args(mode: str, args: list[str], uv: str, environ: Mapping[str, str]
     return args
 
 
-def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> list[str]:
+def _checked_arguments(mode: str, args: list[str], uv: str, environ: Mapping[str, str]
+                       ) -> list[str]:
+    """Parse ``args``, check the command, say the decision's lines, add its flags."""
     state = state_dir(environ)
     version = uv_version(uv, state)
     inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
@@ -125,9 +128,9 @@ def _check(mode: str, args: list[str], uv: str, environ: Mapping[str, str]) -> l
         return args  # a uv command that reuses no cached environment
     # Imported here, not above: a uv command that reuses no cached environment (`uv sync`,
     # `uv run pytest`) goes through without loading the model of uv's cache and discovery.
-    from uvshim.check import LIVE, check  # noqa: PLC0415
+    from uvshim.check import LIVE, check_command  # noqa: PLC0415
 
-    decision = check(inv, version, environ, _current_folder(), state,
+    decision = check_command(inv, version, environ, _current_folder(), state,
                      effects=LIVE).decision
     for line in decision.messages:
         say(line)
