@@ -362,7 +362,7 @@ def fails_to_load(exc: Exception) -> Any:
 
 def fails_in_module_code(*_args: object) -> None:
     # A module whose own code raises while it is imported, as a half-upgraded uvshim may.
-    exec(compile("raise AttributeError('half-upgraded')", "uvshim/run.py", "exec"))  # noqa: S102
+    exec(compile("raise AttributeError('half-upgraded')", "uvshim/full_check.py", "exec"))  # noqa: S102
 
 
 @pytest.mark.parametrize(("main", "what"), [
