@@ -13,8 +13,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 DOCS = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 README_MAX_LINES = 200
-# [text](target) and ![alt](target); the text may hold code spans and brackets.
-LINK_RE = re.compile(r"\]\(([^()\s]+)\)")
+# [text](target), [text](target "title") and ![alt](target); the text may hold code spans.
+LINK_RE = re.compile(r"\]\(([^()\s]+)(?:\s+\"[^\"]*\")?\)")
 FENCE_RE = re.compile(r"^(```|~~~)")
 HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
@@ -90,6 +90,9 @@ def test_broken_links_and_anchors_are_found(tmp_path: Path) -> None:
     assert broken(page, "#top") is None
     assert broken(page, "#not-a-heading") is not None
     assert broken(page, "other.md") is not None
+    assert relative_links(page) == []
+    page.write_text('[a](page.md#top "the top") [b](https://example.org/x.md) ![c](pic.svg)\n')
+    assert relative_links(page) == ["page.md#top", "pic.svg"]
 
 
 def test_readme_test_command_is_the_full_suite() -> None:
