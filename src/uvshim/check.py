@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from uvshim import messages
 from uvshim.builds import BuildReview, record_builds, review_builds
-from uvshim.environments import tools_in
+from uvshim.distributions import tools_in
 from uvshim.locking import wait_while_rebuilding
 from uvshim.policy import UNCHANGED, Circumstances, Decision, decide, usable
 from uvshim.record import Record

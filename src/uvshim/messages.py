@@ -36,27 +36,46 @@ def said_count() -> int:
     return len(_said)
 
 
+UNREAD = "whose tools could not be read"
+
+
 class About:
-    """The environments a line is about: what they hold (``environments.tools_in``) and what is
-    wrong with each, worded as "the cached environment(s) for X and Y <reason>"."""
+    """The environments a line is about, a clause each: what each holds
+    (``distributions.tools_in``; () when that cannot be told) and what is wrong with it.
+    One is "the cached environment for X <reason>"; several are "N cached environments: the
+    one for X <reason>; the one for Y <reason>", in the order of their names. Two that hold
+    the same tools are told apart by their cache entries (``entries``, in the order of
+    ``found``), so each clause names one environment and no other."""
 
     __slots__ = ("count", "text")
 
-    def __init__(self, found: Sequence[tuple[Sequence[str], str]]) -> None:
+    def __init__(self, found: Sequence[tuple[Sequence[str], str]],
+                 entries: Sequence[str] = ()) -> None:
         self.count = len(found)
-        names = sorted({name for tools, _ in found for name in tools})
-        what = "the cached environment" if self.count == 1 else "the cached environments"
-        if names:
-            what = f"{what} for {_listed(names)}"
+        names = _names([tools for tools, _ in found], entries)
         if self.count == 1:
-            self.text = f"{what} {found[0][1]}"
-        else:  # a clause each, in the singular the reasons are worded in
-            self.text = f"{what}: " + "; ".join(
-                f"the one for {_listed(list(tools))} {reason}" if tools else f"one {reason}"
-                for tools, reason in found)
+            self.text = _clause("the cached environment", names[0], found[0][1])
+        else:  # in the order of their names, so the same bucket reads the same every time
+            self.text = f"{self.count} cached environments: " + "; ".join(
+                _clause("the one", name, reason)
+                for name, (_, reason) in sorted(zip(names, found), key=lambda pair: pair[0]))
 
     def pronoun(self) -> str:
         return "it" if self.count == 1 else "them"
+
+
+def _names(held: Sequence[Sequence[str]], entries: Sequence[str]) -> list[str]:
+    """What sets each environment apart: "for X and Y", or UNREAD; with its cache entry when
+    another one in the same line would read the same."""
+    names = [f"for {_listed(sorted(tools))}" if tools else UNREAD for tools in held]
+    shared = {name for name in names if names.count(name) > 1}
+    return [f"{name} (cache entry {entries[index]})" if name in shared and index < len(entries)
+            else name for index, name in enumerate(names)]
+
+
+def _clause(subject: str, name: str, reason: str) -> str:
+    # A relative clause ends the subject: a comma keeps it from running into the reason.
+    return f"{subject} {name}{',' if name.startswith(UNREAD) else ''} {reason}"
 
 
 def _listed(names: Sequence[str]) -> str:

@@ -186,7 +186,8 @@ def decide(verdicts: tuple[Verdict, ...], review: BuildReview | None, given: Cir
 
 def _about(found: list[tuple[CachedEnv, str]], given: Circumstances) -> messages.About:
     return messages.About([(given.tools_in(env.target) if env.target else (), reason)
-                           for env, reason in found])
+                           for env, reason in found],
+                          [os.path.basename(env.entry) for env, _ in found])
 
 
 def _after_drop(action: str, found: list[tuple[CachedEnv, str]],

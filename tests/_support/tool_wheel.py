@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 TOOL = "shimcheck"
@@ -27,14 +28,22 @@ def _record_line(name: str, data: bytes) -> str:
     return f"{name},sha256={digest},{len(data)}"
 
 
-def build_tool_wheel(folder: Path, name: str = TOOL, version: str = VERSION) -> Path:
-    """Write ``name-version-py3-none-any.whl`` into ``folder`` and return its path."""
+def _metadata(name: str, version: str, requires: Sequence[str]) -> bytes:
+    lines = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    lines += [f"Requires-Dist: {requirement}" for requirement in requires]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def build_tool_wheel(folder: Path, name: str = TOOL, version: str = VERSION,
+                     requires: Sequence[str] = ()) -> Path:
+    """Write ``name-version-py3-none-any.whl`` into ``folder`` and return its path; its
+    METADATA holds a ``Requires-Dist`` line for each of ``requires``, markers and all."""
     folder.mkdir(parents=True, exist_ok=True)
     module = name.replace("-", "_")
     info = f"{module}-{version}.dist-info"
     files = {
         f"{module}/__init__.py": _MODULE.replace("shimcheck", name).encode(),
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode(),
+        f"{info}/METADATA": _metadata(name, version, requires),
         f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: uvshim-tests\n"
                          b"Root-Is-Purelib: true\nTag: py3-none-any\n",
         f"{info}/entry_points.txt": f"[console_scripts]\n{name} = {module}:main\n".encode(),

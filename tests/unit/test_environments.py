@@ -6,7 +6,8 @@ import pytest
 
 from _support.distributions import add_distribution
 from uvshim import messages
-from uvshim.environments import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg, tools_in
+from uvshim.distributions import tools_in
+from uvshim.environments import NOT_UTF8, parse_pyvenv_cfg, read_pyvenv_cfg
 
 UV_WRITES = """home = /p/bin
 implementation = CPython
@@ -50,14 +51,21 @@ def test_an_environment_is_named_by_what_nothing_else_in_it_requires(tmp_path: P
 @pytest.mark.parametrize(("found", "said"), [
     ([(("ruff",), "is old")], "the cached environment for ruff is old; dropped it so uv builds "
                               "a fresh one"),
-    ([((), "is old")], "the cached environment is old; dropped it so uv builds a fresh one"),
+    ([((), "is old")], "the cached environment whose tools could not be read, is old; dropped "
+                       "it so uv builds a fresh one"),
     ([(("black",), "is old"), (("ruff", "tox"), "is old")],
-     "the cached environments for black, ruff and tox: the one for black is old; the one for "
-     "ruff and tox is old; dropped them so uv builds fresh ones"),
+     "2 cached environments: the one for black is old; the one for ruff and tox is old; "
+     "dropped them so uv builds fresh ones"),
     ([(("black",), "is old"), ((), "is older")],
-     "the cached environments for black: the one for black is old; one is older; dropped "
-     "them so uv builds fresh ones"),
+     "2 cached environments: the one for black is old; the one whose tools could not be "
+     "read, is older; dropped them so uv builds fresh ones"),
+    ([(("black",), "is old"), (("black",), "is older"), ((), "is old"), ((), "is old")],
+     "4 cached environments: the one for black (cache entry a1) is old; the one for black "
+     "(cache entry b2) is older; the one whose tools could not be read (cache entry c3), is "
+     "old; the one whose tools could not be read (cache entry d4), is old; dropped them so "
+     "uv builds fresh ones"),
 ])
 def test_a_line_names_the_environments_it_is_about(found: list[tuple[tuple[str, ...], str]],
                                                    said: str) -> None:
-    assert messages.dropped(messages.About(found)) == said
+    about = messages.About(found, ["a1", "b2", "c3", "d4"][:len(found)])
+    assert messages.dropped(about) == said
