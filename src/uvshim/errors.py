@@ -21,3 +21,8 @@ class InterpreterError(UvshimError):
 
 class UndecidableError(UvshimError):
     """The request is outside what uvshim models with certainty."""
+
+
+class UvRefusesError(UvshimError):
+    """uv itself refuses the command before it reads its cache (a usage error, a working
+    folder that is gone) and says why: uvshim runs it unchanged and adds nothing."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 
-from uvshim.errors import UndecidableError, UvNotFoundError, UvshimError
+from uvshim.errors import UvNotFoundError, UvRefusesError, UvshimError
 from uvshim.execute import exec_uv
 from uvshim.memo import DISABLE_VARIABLE, EXEC_MARK, Invocation, encode_memo, write_memo
 from uvshim.messages import (
@@ -33,6 +33,9 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from typing import NoReturn
+
+    from uvshim.uv.argv import UvInvocation
+    from uvshim.versions import Version
 
 
 def main(mode: str, args: Sequence[str], environ: Mapping[str, str] = os.environ) -> NoReturn:
@@ -100,6 +103,10 @@ def uv_arguments(mode: str, args: list[str], uv: str, environ: Mapping[str, str]
     """The arguments to give uv: ``args`` itself unless the decision adds flags."""
     try:
         return _checked_arguments(mode, args, uv, environ)
+    except UvRefusesError:
+        # uv stops on this command before it reads its cache, and says why: a line of ours
+        # would only bury its message.
+        return args
     except (UvshimError, ArgvError) as exc:
         if is_true(environ.get("UVSHIM_STRICT")):
             raise
@@ -130,15 +137,22 @@ def _checked_arguments(mode: str, args: list[str], uv: str, environ: Mapping[str
     # `uv run pytest`) goes through without loading the model of uv's cache and discovery.
     from uvshim.check import LIVE, check_command  # noqa: PLC0415
 
-    decision = check_command(inv, version, environ, _current_folder(), state,
+    decision = check_command(inv, version, environ, _current_folder(inv, environ, version), state,
                      effects=LIVE).decision
     for line in decision.messages:
         say(line)
     return list(render(with_options(inv, decision.flags))) if decision.flags else args
 
 
-def _current_folder() -> str:
+def _current_folder(inv: UvInvocation, environ: Mapping[str, str], version: Version) -> str:
     try:
         return os.getcwd()
-    except OSError as exc:  # deleted under us: uv fails too, and says so
-        raise UndecidableError(f"cannot read the current folder ({exc.strerror})") from None
+    except OSError as exc:
+        # Deleted under us. uv stops too ("Current directory does not exist" 0.6.4-0.13.9, a
+        # panic in 0.5.0), unless it first changes into an absolute --directory.
+        from uvshim.uv.settings import given_working_folder  # noqa: PLC0415
+
+        chosen = given_working_folder(inv, environ, version)
+        if chosen is not None and os.path.isabs(chosen):
+            return chosen
+        raise UvRefusesError(f"cannot read the current folder ({exc.strerror})") from None

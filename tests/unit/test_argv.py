@@ -2,7 +2,15 @@ from __future__ import annotations
 
 import pytest
 
-from uvshim.uv.argv import ArgvError, UvInvocation, parse_uv, parse_uvx, render, with_options
+from uvshim.uv.argv import (
+    ArgvError,
+    ArgvRefusedError,
+    UvInvocation,
+    parse_uv,
+    parse_uvx,
+    render,
+    with_options,
+)
 from uvshim.uv.options import Level
 from uvshim.versions import Version
 
@@ -128,8 +136,8 @@ def test_help_after_the_command_is_the_tools() -> None:
         ["--python"],
         ["--python", "-x", "ruff"],
         ["--from", "--", "ruff"],
-        ["--python=", "ruff"],
-        ["-p=", "ruff"],
+        ["--from=", "ruff"],
+        ["--cache-dir", "", "ruff"],
         ["--no-cache=1", "ruff"],
         ["-q=1", "ruff"],
         ["--no-cache", "-n", "ruff"],
@@ -138,8 +146,38 @@ def test_help_after_the_command_is_the_tools() -> None:
     ],
 )
 def test_rejected(args: list[str]) -> None:
-    with pytest.raises(ArgvError):
+    """clap's usage errors: uv refuses these itself, before it reads its cache."""
+    with pytest.raises(ArgvRefusedError):
         parse(*args)
+    # A uv newer than any known may accept what the newest table does not.
+    with pytest.raises(ArgvError):
+        parse(*args, version=None)
+
+
+@pytest.mark.parametrize("args", [["--python=", "ruff"], ["-p=", "ruff"], ["-p", "", "ruff"],
+                                  ["--python", "3.12", "--with", "", "-w=", "ruff"]])
+def test_an_empty_value_uv_reads_as_unset_is_given_empty(args: list[str]) -> None:
+    inv = parse(*args)
+    assert inv.command == "ruff"
+    assert inv.python_request in ("", "3.12")
+    assert inv.with_requirements == ()
+    assert render(inv) == args
+
+
+@pytest.mark.parametrize(("args", "version", "refused"), [
+    (["--with", "", "ruff"], OLD, True),  # a Vec<String>: "Empty field is not allowed"
+    (["--with", "", "ruff"], Version("0.5.1"), False),
+    (["--with-editable=", "ruff"], OLD, True),
+    (["--reinstall-package=", "ruff"], Version("0.11.14"), False),
+    (["--reinstall-package=", "ruff"], Version("0.11.15"), True),
+    (["--index-url=", "ruff"], NEW, False),
+])
+def test_empty_values_per_release(args: list[str], version: Version, refused: bool) -> None:
+    if refused:
+        with pytest.raises(ArgvRefusedError, match="empty value"):
+            parse(*args, version=version)
+    else:
+        assert parse(*args, version=version).command == "ruff"
 
 
 @pytest.mark.parametrize(

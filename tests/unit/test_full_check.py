@@ -63,8 +63,18 @@ def test_missing_uv_exits_127_with_one_line(tmp_path: Path,
     assert lines[0].startswith("uvshim: error: no real uv found")
 
 
-def test_unknown_option_runs_uv_unchanged_after_one_warning(
+def test_an_option_uv_refuses_runs_uv_unchanged_and_silent(
         uv: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """uv says "unexpected argument '--frobnicate' found" itself, before it reads its cache."""
+    args = ["--frobnicate", "ruff", "--python", "x"]
+    assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
+    assert capsys.readouterr().err == ""
+
+
+def test_unknown_option_of_a_newer_uv_runs_uv_unchanged_after_one_warning(
+        uv: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(full_check, "uv_version", lambda _uv, _state: Version("99.0.0"))
     args = ["--frobnicate", "ruff", "--python", "x"]
     assert exec_argv("uvx", args, environ(uv, tmp_path)) == [uv, "tool", "uvx", *args]
     lines = capsys.readouterr().err.splitlines()
@@ -126,16 +136,37 @@ def test_undecidable_is_one_warning(uv: str, tmp_path: Path, monkeypatch: pytest
         "uvshim: warning: request 'pypy@3.10' is not modelled; running uv unchanged\n")
 
 
-def test_a_deleted_working_folder_is_one_warning(uv: str, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_deleted_working_folder_is_left_to_uv(uv: str, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """uv says "Current directory does not exist" itself: nothing to add."""
     gone = tmp_path / "gone"
     gone.mkdir()
     monkeypatch.chdir(gone)
     gone.rmdir()
     assert exec_argv("uvx", ["ruff"], environ(uv, tmp_path)) == [uv, "tool", "uvx", "ruff"]
-    assert capsys.readouterr().err == ("uvshim: warning: cannot read the current folder (No such "
-                                       "file or directory); running uv unchanged\n")
+    assert capsys.readouterr().err == ""
+
+
+def test_a_deleted_working_folder_with_an_absolute_directory_is_checked(
+        uv: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """uv changes into an absolute --directory first, and runs the tool from there."""
+    seen: list[str] = []
+
+    def survey(_inv: object, _version: object, _environ: object, cwd: str,
+               _state: object) -> Survey:
+        seen.append(cwd)
+        return stale_survey()
+
+    monkeypatch.setattr(check, "survey", survey)
+    monkeypatch.setattr(check, "tools_in", lambda _target: ("ruff",))
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    args = ["--directory", str(tmp_path), "ruff"]
+    exec_argv("uvx", args, environ(uv, tmp_path, UVSHIM_STRICT="1"))
+    assert seen == [str(tmp_path)]
 
 
 @pytest.mark.parametrize(("quiet", "expect_line"), [([], True), (["-q"], False)])

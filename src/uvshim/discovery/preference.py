@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.uv.releases import MANAGED_PYTHON_FLAGS
 
 TYPE_CHECKING = False
@@ -28,13 +28,17 @@ def python_preference(flag: str | None, config: str | None, environ: Mapping[str
     """
     from_variables = _preference_from_variables(environ, uv)
     if flag is not None:
-        _check_preference(flag, "the preference flag")
+        if flag not in PREFERENCES:  # clap's value enum, the same in every release
+            raise UvRefusesError(f"the preference flag {flag!r} is not one uv accepts")
         if from_variables not in (None, flag):
             raise UndecidableError(f"the preference flag {flag} disagrees with the environment")
         return flag
     if from_variables is not None:
         return from_variables
-    value = environ.get("UV_PYTHON_PREFERENCE", "") or config or "managed"
+    variable = environ.get("UV_PYTHON_PREFERENCE", "")
+    if variable and variable not in PREFERENCES:  # clap reads the variable as the flag
+        raise UvRefusesError(f"UV_PYTHON_PREFERENCE={variable!r} is not one uv accepts")
+    value = variable or config or "managed"
     _check_preference(value, "the python preference")
     return value
 

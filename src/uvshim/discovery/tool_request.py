@@ -58,9 +58,10 @@ def tool_request(python_flag: str | None, command: str | None, from_spec: str | 
 
 def _explicit_request(python_flag: str | None,
                       environ: Mapping[str, str]) -> tuple[str | None, str]:
-    # ``--python`` has ``env = UV_PYTHON`` (clap) in every version; an empty value is unset.
-    if python_flag:
-        return python_flag, f"--python {python_flag}"
+    # ``--python`` has ``env = UV_PYTHON`` (clap) in every version, read only when the option
+    # is absent; an empty value of either is no request (``uv/empty_values``).
+    if python_flag is not None:
+        return (python_flag, f"--python {python_flag}") if python_flag else (None, "")
     value = environ.get("UV_PYTHON", "")
     if value:
         return value, f"UV_PYTHON={value}"

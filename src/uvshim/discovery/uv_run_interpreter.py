@@ -39,6 +39,7 @@ from uvshim.discovery.version_files import first_request
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
+from uvshim.uv.argv import layers_requirements
 from uvshim.uv.cache_key import hashed_paths
 from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK, LOCAL_SCRIPTS_PERSISTENT
 from uvshim.uv.settings import is_true, user_config_dir
@@ -107,7 +108,7 @@ def _refuse_script(inv: UvInvocation, query: UvRunQuery, command: str) -> None:
     requirements, from 0.5.31 a persistent one that uv recreates itself."""
     path = os.path.join(query.cwd, command)
     if not _has_inline_metadata(path) and not inv.values("script"):
-        if not any(inv.values(name) for name in ("with", "with-editable", "with-requirements")):
+        if not layers_requirements(inv):
             raise NothingCachedError(f"{command} has no inline metadata: uv runs it without "
                                      "a cached environment")
         return  # a plain Python file, run with --with: as any other command
@@ -274,8 +275,11 @@ def _refuse_virtualenv_on_path(query: UvRunQuery) -> None:
 
 
 def _explicit(inv: UvInvocation, query: UvRunQuery) -> str | None:
-    """``--python``, else ``UV_PYTHON`` (clap's env twin: an empty value is unset)."""
-    return inv.python_request or query.environ.get("UV_PYTHON") or None
+    """``--python``, else ``UV_PYTHON`` (clap's env twin, read only when the option is absent:
+    an empty value of either is unset, ``uv/empty_values``)."""
+    if inv.python_request is not None:
+        return inv.python_request or None
+    return query.environ.get("UV_PYTHON") or None
 
 
 def _pin(inv: UvInvocation, query: UvRunQuery, start: str, root: str | None) -> str | None:

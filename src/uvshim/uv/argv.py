@@ -21,6 +21,7 @@ What clap does, measured with every release in ``tests/_support/uv_binaries.MATR
 
 from __future__ import annotations
 
+from uvshim.errors import UvRefusesError
 from uvshim.record import Record, replace
 from uvshim.uv.options import Action, Level, OptionLookup, UvOption, options_for
 from uvshim.uv.releases import LOCAL_SCRIPTS_PERSISTENT, OLDEST_KNOWN
@@ -35,8 +36,10 @@ if TYPE_CHECKING:
 __all__ = [
     "Arg",
     "ArgvError",
+    "ArgvRefusedError",
     "OptionUse",
     "UvInvocation",
+    "layers_requirements",
     "parse_uv",
     "parse_uvx",
     "render",
@@ -54,6 +57,17 @@ _PREFERENCE_FLAGS = {"managed-python": "only-managed", "no-managed-python": "onl
 
 class ArgvError(Exception):
     """The argv cannot be parsed with certainty; run uv with it unchanged."""
+
+
+class ArgvRefusedError(ArgvError, UvRefusesError):
+    """clap refuses the argv with a usage error (an option this release does not know, a
+    value missing or where none is taken, a second use of one that does not repeat, an empty
+    value it rejects), before uv reads its cache: uv's own message says it all."""
+
+
+def _refusal(lookup: OptionLookup, message: str) -> ArgvError:
+    # Only for a release whose options are all known: a newer uv may accept what we do not.
+    return ArgvRefusedError(message) if lookup.version is not None else ArgvError(message)
 
 
 class OptionUse(Record):
@@ -100,8 +114,9 @@ class UvInvocation(Record):
 
     @property
     def with_requirements(self) -> tuple[str, ...]:
-        """The ``--with`` / ``-w`` values as given (a value may list several, comma-separated)."""
-        return tuple(use.value or "" for use in _effective_uses(self, "with"))
+        """The ``--with`` / ``-w`` values as given (a value may list several, comma-separated);
+        an empty one adds nothing (``uv/empty_values``) and is left out."""
+        return tuple(use.value for use in _effective_uses(self, "with") if use.value)
 
     @property
     def cache_dir(self) -> str | None:
@@ -220,13 +235,19 @@ def _may_reuse_cached_environment(words: Sequence[str], uv_version: Version | No
 _WITH_OPTIONS = ("with", "with-editable", "with-requirements")
 
 
+def layers_requirements(inv: UvInvocation) -> bool:
+    """Whether ``--with``, ``--with-editable`` or ``--with-requirements`` adds anything: an
+    empty value adds nothing (``uv/empty_values``)."""
+    return any(value for name in _WITH_OPTIONS for value in inv.values(name))
+
+
 def reuses_cached_environment(inv: UvInvocation) -> bool:
     """Whether this ``uv run`` can reuse one of uv's cached environments: with ``--with``,
     ``--with-editable`` or ``--with-requirements`` (every release), for a script read from
     stdin or a URL (every release: its inline metadata may ask for one), and for a local
     script up to 0.5.30 (``uv/releases.LOCAL_SCRIPTS_PERSISTENT``). Otherwise uv runs in the
     project's environment, a script's own persistent one, or the interpreter itself."""
-    if any(inv.values(name) for name in _WITH_OPTIONS):
+    if layers_requirements(inv):
         return True
     command = inv.command
     if command is None:
@@ -265,7 +286,10 @@ def with_options(inv: UvInvocation, extra: Sequence[str]) -> UvInvocation:
         if not _already_given(inv, arg):
             inserted.append(arg)
     options = (*inv.options, *inserted)
-    _check_repeats(options)
+    try:
+        _check_repeats(options, lookup)
+    except ArgvRefusedError as exc:  # what we would add, not what the user gave
+        raise ArgvError(str(exc)) from None
     _check_conflicts((*inv.prefix, *options))
     return replace(inv, options=options)
 
@@ -295,7 +319,7 @@ def _parse_after_subcommand(
         if arg is None:
             break
         options.append(arg)
-    _check_repeats(options)
+    _check_repeats(options, lookup)
     _check_conflicts((*prefix, *options))
     separator = index < len(tokens) and tokens[index] == _SEPARATOR
     index += separator
@@ -317,7 +341,7 @@ def _parse_prefix_options(
         if arg is None:
             break
         out.append(arg)
-    _check_repeats(out[start:])
+    _check_repeats(out[start:], lookup)
     return index
 
 
@@ -340,14 +364,15 @@ def _parse_long(
     name, equals, attached = token[2:].partition("=")
     option = lookup.longs.get(name)
     if option is None:
-        raise ArgvError(f"unknown uv option {token!r} for this uv version")
+        raise _refusal(lookup, f"unknown uv option {token!r} for this uv version")
     if not option.takes_value:
         if equals:
-            raise ArgvError(f"uv option --{name} takes no value")
+            raise _refusal(lookup, f"uv option --{name} takes no value")
         return Arg((token,), (OptionUse(option),), level), index + 1
     if equals:
-        return Arg((token,), (OptionUse(option, _checked(attached, token)),), level), index + 1
-    value = _separate_value(tokens, index, token)
+        use = OptionUse(option, _checked(attached, token, option, lookup))
+        return Arg((token,), (use,), level), index + 1
+    value = _separate_value(tokens, index, token, option, lookup)
     return Arg((token, value), (OptionUse(option, value),), level), index + 2
 
 
@@ -359,43 +384,49 @@ def _parse_short_cluster(
     for position in range(1, len(token)):
         option = lookup.shorts.get(token[position])
         if option is None:
-            raise ArgvError(f"unknown uv option -{token[position]} in {token!r}")
+            raise _refusal(lookup, f"unknown uv option -{token[position]} in {token!r}")
         if not option.takes_value:
             uses.append(OptionUse(option))
             continue
         rest = token[position + 1 :]
         if rest:
             # clap drops one `=` after a short that takes a value: `-p=3.12` is `-p 3.12`.
-            value = _checked(rest.removeprefix("="), token)
+            value = _checked(rest.removeprefix("="), token, option, lookup)
             return Arg((token,), (*uses, OptionUse(option, value)), level), index + 1
-        value = _separate_value(tokens, index, token)
+        value = _separate_value(tokens, index, token, option, lookup)
         return Arg((token, value), (*uses, OptionUse(option, value)), level), index + 2
     return Arg((token,), tuple(uses), level), index + 1
 
 
-def _separate_value(tokens: list[str], index: int, token: str) -> str:
+def _separate_value(tokens: list[str], index: int, token: str, option: UvOption,
+                    lookup: OptionLookup) -> str:
     if index + 1 >= len(tokens):
-        raise ArgvError(f"uv option {token!r} needs a value")
+        raise _refusal(lookup, f"uv option {token!r} needs a value")
     value = tokens[index + 1]
     if value.startswith("-"):
         # clap takes a following `-x` (or `--`) for another option, not for the value.
-        raise ArgvError(f"uv option {token!r} needs a value, got {value!r}")
-    return _checked(value, token)
+        raise _refusal(lookup, f"uv option {token!r} needs a value, got {value!r}")
+    return _checked(value, token, option, lookup)
 
 
-def _checked(value: str, token: str) -> str:
-    # uv reads some empty values as "unset" (`--python=`); rather than guess, pass through.
-    if not value:
-        raise ArgvError(f"empty value for uv option {token!r}")
+def _checked(value: str, token: str, option: UvOption, lookup: OptionLookup) -> str:
+    """The value, as uv reads it: an empty one is kept where uv keeps it or reads it as not
+    given (``uv/empty_values``; the readers of those values take "" for "given, no value")."""
+    if value:
+        return value
+    from uvshim.uv.empty_values import REFUSED, empty_value_meaning  # noqa: PLC0415  -- rare
+
+    if empty_value_meaning(option.name, lookup.version) == REFUSED:
+        raise _refusal(lookup, f"empty value for uv option {token!r}")
     return value
 
 
-def _check_repeats(args: Sequence[Arg]) -> None:
+def _check_repeats(args: Sequence[Arg], lookup: OptionLookup) -> None:
     """Within one level clap rejects a second use of an option that does not repeat."""
     seen: set[str] = set()
     for option in (use.option for arg in args for use in arg.uses):
         if option.name in seen and not option.repeatable:
-            raise ArgvError(f"uv option --{option.name} given twice")
+            raise _refusal(lookup, f"uv option --{option.name} given twice")
         seen.add(option.name)
 
 

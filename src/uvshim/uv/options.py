@@ -111,6 +111,7 @@ def _release(text: str) -> Version:
 class OptionLookup(Record):
     longs: Mapping[str, UvOption]
     shorts: Mapping[str, UvOption]
+    version: Version | None  # the release the table is for; None: newer than any known
 
 
 _LOOKUPS: dict[tuple[Version | None, LevelName], OptionLookup] = {}
@@ -131,7 +132,8 @@ def options_for(version: Version | None, level: LevelName,
 
 def _build_lookup(version: Version | None, level: LevelName,
                   table: tuple[UvOption, ...]) -> OptionLookup:
-    effective = NEWEST_KNOWN if version is None or version > NEWEST_KNOWN else version
+    known = version is not None and version <= NEWEST_KNOWN
+    effective = version if version is not None and known else NEWEST_KNOWN
     longs: dict[str, UvOption] = {}
     shorts: dict[str, UvOption] = {}
     for option in table:
@@ -140,7 +142,7 @@ def _build_lookup(version: Version | None, level: LevelName,
                 longs[name] = option
             if option.short is not None:
                 shorts[option.short] = option
-    return OptionLookup(longs, shorts)
+    return OptionLookup(longs, shorts, effective if known else None)
 
 
 OPTIONS: tuple[UvOption, ...] = (

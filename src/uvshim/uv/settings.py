@@ -42,9 +42,15 @@ def working_folder(inv: UvInvocation, environ: Mapping[str, str], cwd: str,
     """The folder uv works in: ``--directory`` (or its variable, ``UV_WORKING_DIRECTORY`` in
     0.9.2-0.9.13, ``UV_WORKING_DIR`` from 0.9.14), into which uv changes before it reads any
     setting, else ``cwd``. Resolved as the kernel resolves a ``chdir``: links and all."""
-    variable = _working_variable(uv_version)
-    chosen = inv.directory or (environ.get(variable) if variable else None)
+    chosen = given_working_folder(inv, environ, uv_version)
     return os.path.realpath(os.path.join(cwd, chosen)) if chosen else cwd
+
+
+def given_working_folder(inv: UvInvocation, environ: Mapping[str, str],
+                         uv_version: Version) -> str | None:
+    """``--directory`` or its variable, as given; None when neither is."""
+    variable = _working_variable(uv_version)
+    return inv.directory or (environ.get(variable) if variable else None) or None
 
 
 def _working_variable(uv_version: Version) -> str:
