@@ -64,10 +64,15 @@ class About:
         return "it" if self.count == 1 else "them"
 
 
+def environment_name(tools: Sequence[str]) -> str:
+    """How a line names an environment that holds ``tools``: "for X and Y", or UNREAD."""
+    return f"for {_listed(sorted(tools))}" if tools else UNREAD
+
+
 def _names(held: Sequence[Sequence[str]], entries: Sequence[str]) -> list[str]:
-    """What sets each environment apart: "for X and Y", or UNREAD; with its cache entry when
+    """What sets each environment apart (``environment_name``), with its cache entry when
     another one in the same line would read the same."""
-    names = [f"for {_listed(sorted(tools))}" if tools else UNREAD for tools in held]
+    names = [environment_name(tools) for tools in held]
     shared = {name for name in names if names.count(name) > 1}
     return [f"{name} (cache entry {entries[index]})" if name in shared and index < len(entries)
             else name for index, name in enumerate(names)]

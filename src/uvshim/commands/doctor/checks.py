@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from uvshim.builds import drift, fingerprint, read_record
 from uvshim.discovery.identity_cache import identify
+from uvshim.distributions import tools_in
 from uvshim.environments import CachedEnv
 from uvshim.errors import InterpreterError
 from uvshim.interpreter_identity import InterpreterIdentity
@@ -34,11 +35,15 @@ class Finding:
     interpreter: str | None  # the base interpreter it was built with
     reason: str
     target: str | None = None  # the environment a cache entry links to
+    # A cache entry's tools, as the shim's lines name them (``distributions.tools_in``; ()
+    # when they cannot be told); None for anything else.
+    tools: tuple[str, ...] | None = None
 
     def to_json(self) -> dict[str, object]:
         return {"kind": self.kind, "problem": self.problem, "path": self.path,
                 "name": self.name, "interpreter": self.interpreter, "reason": self.reason,
-                "target": self.target}
+                "target": self.target,
+                "tools": None if self.tools is None else list(self.tools)}
 
 
 def base_interpreter(root: str, config: dict[str, str]) -> str | None:
@@ -61,7 +66,8 @@ def check_cached(entry: str, env: CachedEnv, state: str) -> Finding | None:
     problem, reason, _ = diagnose(env, base, state)
     if problem is None:
         return None
-    return Finding("cached-environment", problem, entry, name, base, reason, env.target)
+    return Finding("cached-environment", problem, entry, name, base, reason, env.target,
+                   tools_in(env.target))
 
 
 def diagnose(env: CachedEnv, base: str | None,

@@ -31,6 +31,7 @@ from uvshim.commands.doctor.report import (
 from uvshim.commands.doctor.scan import Scan, UvAsked, UvDirs, scan, uv_dirs
 from uvshim.commands.doctor.upgrade import Upgrade, summarize, upgrade
 from uvshim.commands.error_handler import handled
+from uvshim.messages import environment_name
 from uvshim.state import state_dir
 from uvshim.uv.binary import find_real_uv, uv_version
 
@@ -147,8 +148,8 @@ def _per_kind(findings: list[Finding]) -> Counter[str]:
 def render_text(report: dict[str, object]) -> str:
     lines = [_heading(report)]
     lines += python_lines(_items(report["pythons"]))
-    lines += [f"{item['kind']}: {item['path']}\n  {item['problem']}: {item['reason']}"
-              for item in _items(report["findings"])]
+    lines += [f"{item['kind']}: {item['path']}{_named(item)}\n  {item['problem']}: "
+              f"{item['reason']}" for item in _items(report["findings"])]
     fixes = report["fixes"]
     if isinstance(fixes, list):
         lines += [f"{'fixed' if item['ok'] else 'NOT fixed'}: {item['path']}\n  {item['did']}"
@@ -162,6 +163,14 @@ def render_text(report: dict[str, object]) -> str:
                  "problems left" + ("" if isinstance(fixes, list) else "; `uvshim doctor "
                                     "--fix` repairs them"))
     return "\n".join(lines) + "\n"
+
+
+def _named(item: dict[str, object]) -> str:
+    """A cache entry's tools, worded as the shim's lines word them."""
+    tools = item.get("tools")
+    if not isinstance(tools, list):
+        return ""
+    return f" ({environment_name([str(tool) for tool in tools])})"
 
 
 def _heading(report: dict[str, object]) -> str:
