@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from _support.audit import audited
+from _support.clauses import assert_each_names_one
 from _support.interpreters import make_prefix, swap_prefix
 from _support.local_project import make_local_project
 from _support.sandbox import Sandbox, require_python
@@ -116,6 +117,12 @@ CORPUS: dict[str, Typed] = {
     "no sources": uvx("--no-sources", T),
     "with": uvx("--with", T, T),
     "with requirements": uvx("--with-requirements", "{work}/requirements.txt", T),
+    # Empty values uv reads as not given (uv/empty_values): checked like the plain command.
+    "empty with": uvx("--with", "", T),
+    "empty -w=": uvx("-w=", T),
+    "empty with requirements": uvx("--with-requirements=", T),
+    "empty python": uvx("--python=", T),
+    "empty python, UV_PYTHON unread": uvx("-p", "", T, UV_PYTHON="{other}/bin/python3"),
     "directory": uvx("--directory", "{work}/sub", T),
     "project": uvx("--project", "{work}/sub", T),
     "help": uvx("--help", stale=False),
@@ -211,9 +218,23 @@ def test_after_a_swap_every_command_that_would_reuse_the_stale_environment_drops
             if not os.path.lexists(entry):
                 os.symlink(target, entry)  # dropped by the command before
         notes = corpus.notes(typed)
-        dropped = len(set(built) - set(corpus.links()))
+        gone = set(built) - set(corpus.links())
         said = 1 if typed.stale_after_swap and not typed.quiet else 0
-        if bool(dropped) != typed.stale_after_swap or len(notes) != said or not all(
+        if bool(gone) != typed.stale_after_swap or len(notes) != said or not all(
                 "so uv builds" in note for note in notes):
-            wrong[name] = (notes, dropped)
+            wrong[name] = (notes, len(gone))
+        for note in notes:
+            assert_each_names_one(note, [str(entry) for entry in gone],
+                                  lambda clause, entry: clause.tools == installed(built, entry))
     assert not wrong, wrong
+
+
+def installed(built: dict[Path, str], entry: str) -> frozenset[str]:
+    """The names in the METADATA files of the environment ``entry`` linked to. The corpus's
+    distributions require nothing, so each is a tool the line must name."""
+    target = Path(entry).parent / built[Path(entry)]
+    names = set()
+    for metadata in target.glob("lib/python*/site-packages/*.dist-info/METADATA"):
+        lines = metadata.read_text().splitlines()
+        names |= {line.split(":", 1)[1].strip() for line in lines if line.startswith("Name:")}
+    return frozenset(names)

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from _support.uv_binaries import MATRIX
+from uvshim.uv.empty_values import REFUSED, empty_value_meaning
 from uvshim.uv.options import OPTIONS, Level, LevelName, UvOption, options_for
 from uvshim.versions import Version
 
@@ -59,17 +60,22 @@ class UvxArgv:
 
 
 @st.composite
-def option_tokens(draw: st.DrawFn, option: UvOption) -> list[str]:
-    """One spelling of one option: `--opt v`, `--opt=v`, `--alias v`, `-pV`, `-p V`, `-p=V`."""
+def option_tokens(draw: st.DrawFn, option: UvOption,
+                  version: Version | None = None) -> list[str]:
+    """One spelling of one option: `--opt v`, `--opt=v`, `--alias v`, `-pV`, `-p V`, `-p=V`;
+    the value may be empty where uv ``version`` takes an empty one (``uv/empty_values``)."""
     long = draw(st.sampled_from((option.name, *option.aliases)))
     if not option.takes_value:
         spellings = [f"--{long}", *([f"-{option.short}"] if option.short else [])]
         return [draw(st.sampled_from(spellings))]
-    value = draw(values)
+    empty_taken = empty_value_meaning(option.name, version) != REFUSED
+    value = draw(st.one_of(values, st.just("")) if empty_taken else values)
     forms = [[f"--{long}", value], [f"--{long}={value}"]]
     if option.short:
         short = f"-{option.short}"
-        forms += [[short, value], [f"{short}{value}"], [f"{short}={value}"]]
+        # `-p` and an empty value run together is `-p` alone, which takes the next word.
+        forms += [[short, value], *([[f"{short}{value}"]] if value else []),
+                  [f"{short}={value}"]]
     return draw(st.sampled_from(forms))
 
 
@@ -107,7 +113,7 @@ def uvx_argvs(draw: st.DrawFn, level: LevelName = Level.UVX) -> UvxArgv:
 
 @st.composite
 def _argv_after(draw: st.DrawFn, version: Version | None, chosen: list[UvOption]) -> UvxArgv:
-    options = [token for option in chosen for token in draw(option_tokens(option))]
+    options = [token for option in chosen for token in draw(option_tokens(option, version))]
     separator = draw(st.booleans())
     # After `--` any word is the command; before it, a word starting with `-` is an option.
     command = draw(st.one_of(st.none(), st.text(ARGV_CHARACTERS, min_size=1, max_size=8)
@@ -125,7 +131,8 @@ def uv_tool_run_argvs(draw: st.DrawFn) -> tuple[list[str], UvxArgv]:
     levels: tuple[tuple[str, LevelName], ...] = (("tool", Level.UV), ("run", Level.TOOL))
     for word, level in levels:
         options = draw(_options(version, level, chosen))
-        prefix += [token for option in options for token in draw(option_tokens(option))]
+        prefix += [token for option in options
+                   for token in draw(option_tokens(option, version))]
         prefix.append(word)
         chosen += options
     after = draw(_argv_after(version, draw(_options(version, Level.TOOL_RUN, chosen))))
