@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _support.documented import json_fields, json_rows
 from _support.identities import make_identity
 from uvshim.builds import BuildFingerprint, write_record
 from uvshim.cli import main as cli_main
@@ -194,6 +195,24 @@ def test_doctor_exit_status_before_and_after_fixing(world: Path,
     assert [f["problem"] for f in report["findings"]] == [CHANGED, GONE]  # type: ignore[attr-defined]
     code, report = run_doctor(world, monkeypatch)
     assert (code, report["findings"]) == (0, [])
+
+
+def test_json_report_is_the_documented_schema(world: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/explain-and-doctor.md's table names every key, with and without --fix, and the
+    fields of a finding and of a fix."""
+    _, report = run_doctor(world, monkeypatch)
+    assert list(report) == list(json_rows("doctor"))
+    dirs, findings = report["dirs"], report["findings"]
+    assert isinstance(dirs, dict)
+    assert isinstance(findings, list)
+    assert set(dirs) == json_fields("doctor", "dirs")
+    assert set(findings[0]) == json_fields("doctor", "findings")
+    _, fixed = run_doctor(world, monkeypatch, "--fix")
+    assert list(fixed) == list(json_rows("doctor"))
+    fixes = fixed["fixes"]
+    assert isinstance(fixes, list)
+    assert set(fixes[0]) == json_fields("doctor", "fixes")
 
 
 def test_doctor_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from _support.distributions import add_distribution
+from _support.documented import json_fields, json_rows
 from _support.identities import make_identity
 from uvshim import check, policy
 from uvshim.commands import explain
@@ -132,6 +133,20 @@ def test_json_report_has_the_documented_keys(world: Path) -> None:
     assert env["build_record"] is None
     assert report["decision"]["action"] == "drop-stale"
     assert report["decision"]["messages"][0].startswith("uvshim: the cached environment")
+
+
+def test_json_report_is_the_documented_schema(world: Path) -> None:
+    """docs/explain-and-doctor.md's table names every key, and the fields of each record."""
+    out = io.StringIO()
+    assert explain.main(["--json", "ruff"], environ(world), out) == 0
+    report = json.loads(out.getvalue())
+    assert list(report) == list(json_rows("explain"))
+    [env] = report["environments"]
+    records = {"uv": report["uv"], "interpreter": report["interpreter"],
+               "cache": report["cache"], "environments": env,
+               "decision": report["decision"], "managed_pythons": report["managed_pythons"]}
+    assert {key: set(value) for key, value in records.items()} == {
+        key: json_fields("explain", key) for key in records}
 
 
 def test_text_report_is_aligned(world: Path) -> None:
