@@ -8,7 +8,9 @@ before):
 - ``uvx black`` alone: the one environment named;
 - ``uvx --with '' pycowsay``: uv reads the empty ``--with`` as nothing added, so the shim says
   nothing on a healthy cache and repairs the environment after a swap;
-- a working folder deleted under the shell: uv's own message and nothing else.
+- a working folder deleted under the shell: uv's own message and nothing else;
+- any command uv refuses before it reads its cache (a usage error, a setting it cannot
+  parse): uv's own message, exactly, and nothing else.
 """
 
 from __future__ import annotations
@@ -141,3 +143,35 @@ def test_a_deleted_working_folder_leaves_uv_alone_to_say_so(scene: Scene) -> Non
                                                       "pycowsay"]))
     assert (done.returncode, done.stdout) == (bare.returncode, bare.stdout)
     assert notes(done) == []
+
+
+REFUSED = {
+    "an unknown option": (["--frobnicate", "pycowsay"], {}),
+    "a value missing": (["--with"], {}),
+    "an option twice": (["--isolated", "--isolated", "pycowsay"], {}),
+    "a preference uv does not know": (["--python-preference", "sometimes", "pycowsay"], {}),
+    "a preference variable uv does not know": (["pycowsay"],
+                                                {"UV_PYTHON_PREFERENCE": "sometimes"}),
+    "an empty --from": (["--from=", "pycowsay"], {}),
+    "an empty path": (["--cache-dir", "", "pycowsay"], {}),
+    "a uv.toml with a preference uv does not know": (["pycowsay"], {"uv.toml": "sometimes"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSED))
+def test_what_uv_refuses_itself_gets_its_message_alone(scene: Scene, case: str) -> None:
+    args, variables = REFUSED[case]
+    assert runs(scene.bare("pycowsay"), "pycowsay", OLD)
+    scene.swap()  # a stale environment: the shim has something it could say
+    env = scene.sandbox.env()
+    if "uv.toml" in variables:
+        config = scene.sandbox.root / "config" / "uv" / "uv.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text(f'python-preference = "{variables["uv.toml"]}"\n')
+    else:
+        env.update(variables)
+    bare = scene.sandbox.run([str(scene.real / "uvx"), *scene.offline, *args], env=env)
+    assert bare.returncode != 0
+    done = scene.sandbox.run([str(scene.launchers / "uvx"), *scene.offline, *args], env=env)
+    assert (done.returncode, done.stdout, done.stderr) == (bare.returncode, bare.stdout,
+                                                           bare.stderr)

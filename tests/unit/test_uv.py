@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from uvshim.errors import UndecidableError, UvNotFoundError
+from uvshim.errors import UndecidableError, UvNotFoundError, UvRefusesError
 from uvshim.uv import settings
 from uvshim.uv.binary import find_real_uv, uv_version
 from uvshim.uv.settings import load_uv_config, uv_cache_dir
@@ -119,10 +119,14 @@ def test_config_reads_user_over_system_and_honours_no_config(tmp_path: Path) -> 
     assert load_uv_config(str(system), False, env).cache_dir == "/from-system"
 
 
-def test_broken_config_is_undecidable(tmp_path: Path) -> None:
+def test_broken_config_is_refused_by_uv(tmp_path: Path) -> None:
+    """uv says "Failed to parse" itself (0.5.0-0.13.9), before it reads its cache."""
     bad = tmp_path / "uv.toml"
     bad.write_text("cache-dir = [unclosed\n")
-    with pytest.raises(UndecidableError, match="not valid TOML"):
+    with pytest.raises(UvRefusesError, match="not valid TOML"):
+        load_uv_config(str(bad), False, {})
+    bad.write_text("cache-dir = 1\n")
+    with pytest.raises(UvRefusesError, match="not a string"):
         load_uv_config(str(bad), False, {})
 
 

@@ -39,7 +39,8 @@ def python_preference(flag: str | None, config: str | None, environ: Mapping[str
     if variable and variable not in PREFERENCES:  # clap reads the variable as the flag
         raise UvRefusesError(f"UV_PYTHON_PREFERENCE={variable!r} is not one uv accepts")
     value = variable or config or "managed"
-    _check_preference(value, "the python preference")
+    if value not in PREFERENCES:  # from uv.toml, which uv fails to parse (0.5.0-0.13.9)
+        raise UvRefusesError(f"python-preference {value!r} in uv.toml is not one uv accepts")
     return value
 
 
@@ -67,8 +68,3 @@ def _boolish(environ: Mapping[str, str], name: str) -> bool:
         return False
     # clap's falsey parser (<=0.10) and uv's own boolish parser differ on other spellings.
     raise UndecidableError(f"{name}={value!r} is not modelled")
-
-
-def _check_preference(value: str, what: str) -> None:
-    if value not in PREFERENCES:
-        raise UndecidableError(f"{what} {value!r} is not one uv accepts")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.record import Record
 from uvshim.uv.releases import (
     EMPTY_HOME_IS_UNSET,
@@ -158,7 +158,11 @@ def _settings_of(path: str) -> UvConfig:
         raise UndecidableError(f"cannot read uv configuration {path}: {exc}") from None
     if not any(key in text for key in _KEYS):
         return UvConfig()  # the common case costs no TOML import
-    data = parse_toml(path, text)
+    try:
+        data = parse_toml(path, text)
+    except UndecidableError as exc:
+        # uv stops on it too ("Failed to parse", 0.5.0-0.13.9), before it reads its cache.
+        raise UvRefusesError(str(exc)) from None
     return UvConfig(cache_dir=_text_setting(data, "cache-dir", path),
                     python_preference=_text_setting(data, "python-preference", path))
 
@@ -167,7 +171,7 @@ def _text_setting(data: dict[str, object], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is None or isinstance(value, str):
         return value
-    raise UndecidableError(f"{key} in {path} is not a string")
+    raise UvRefusesError(f"{key} in {path} is not a string")  # uv: "Failed to parse"
 
 
 def parse_toml(path: str, text: str) -> dict[str, object]:
