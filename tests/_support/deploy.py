@@ -32,17 +32,26 @@ TOX = ("tox==4.67.15", "tox-uv==1.37.1")  # pinned so every run sees the same to
 _IMAGE_PATH_RE = re.compile(r"(?<![\w./-])/(usr/local|root)(?=/|\s|$|\")")
 
 
-def place_uv(version: str, folder: Path) -> Path:
-    """Put release ``version``'s ``uv`` and ``uvx`` into ``folder``, as an installer would."""
+def place_uv(version: str, folder: Path, *, copy: bool = False) -> Path:
+    """Put release ``version``'s ``uv`` and ``uvx`` into ``folder``, as an installer would.
+
+    A hard link, not a symlink: uvx runs the uv beside the file it was started as. ``copy``
+    for a test that stamps the files: every link to the cached release shares one inode,
+    whose ctime changes whenever another test, running at the same time, links it."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("uv", "uvx"):
         source = uv_release(version) / name
-        try:
-            # A hard link, not a symlink: uvx runs the uv beside the file it was started as.
-            os.link(source, folder / name)
-        except OSError:
+        if copy or not _hard_link(source, folder / name):
             shutil.copy2(source, folder / name)
     return folder
+
+
+def _hard_link(source: Path, target: Path) -> bool:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        return False
+    return True
 
 
 def build_image(root: Path, minor: str, layout: str, uv_version: str) -> Path:

@@ -24,14 +24,20 @@ UVSHIM = str(Path(sys.executable).with_name("uvshim"))
 EXPORT_LINE = re.compile(r'^  (export PATH="[^"]+:\$PATH")$', re.MULTILINE)
 
 
+def place_release(folder: Path) -> Path:
+    """The newest uv's files, copied (not linked to the shared cache): the test stamps them to
+    prove that nothing wrote them, and a link's ctime moves with every other link's."""
+    return place_uv(NEWEST, folder, copy=True)
+
+
 def place_pip(root: Path) -> Path:
     """`pip install uv` in a virtual environment: real files in its bin folder."""
-    return place_uv(NEWEST, root / "venv" / "bin")
+    return place_release(root / "venv" / "bin")
 
 
 def place_uv_tool(root: Path) -> Path:
     """`uv tool install uv`: the binaries in uv's tool folder, symlinks in ~/.local/bin."""
-    tool_bin = place_uv(NEWEST, root / "home" / ".local" / "share" / "uv" / "tools" / "uv" / "bin")
+    tool_bin = place_release(root / "home" / ".local" / "share" / "uv" / "tools" / "uv" / "bin")
     links = root / "home" / ".local" / "bin"
     links.mkdir(parents=True)
     for name in ("uv", "uvx"):
@@ -41,12 +47,12 @@ def place_uv_tool(root: Path) -> Path:
 
 def place_standalone(root: Path) -> Path:
     """The standalone installer: real files in ~/.local/bin."""
-    return place_uv(NEWEST, root / "home" / ".local" / "bin")
+    return place_release(root / "home" / ".local" / "bin")
 
 
 def place_usr_local(root: Path) -> Path:
     """uv's Docker images, and `COPY --from=ghcr.io/astral-sh/uv`: /usr/local/bin."""
-    return place_uv(NEWEST, root / "usr" / "local" / "bin")
+    return place_release(root / "usr" / "local" / "bin")
 
 
 LAYOUTS = {"pip": place_pip, "uv tool install": place_uv_tool,
