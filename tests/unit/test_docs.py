@@ -101,4 +101,10 @@ def test_readme_test_command_is_the_full_suite() -> None:
                  if line.startswith("test_command=")]
     done = subprocess.run(["bash", "-c", f'{reader}\nprintf %s "$test_command"'], cwd=REPO,
                           capture_output=True, text=True, check=True)
-    assert done.stdout.endswith(".venv/bin/python -m pytest")
+    runner = ".venv/bin/python -m pytest"
+    assert runner in done.stdout
+    options = done.stdout.split(runner, 1)[1].split()
+    # Reporting options (--durations, -ra) are welcome; nothing that picks fewer tests.
+    narrowing = ("-k", "-m", "--tier", "--lf", "--deselect", "--ignore", "-x", "--maxfail")
+    assert [option for option in options
+            if not option.startswith("-") or option.startswith(narrowing)] == []
