@@ -109,10 +109,19 @@ def test_disabled_and_help_are_passed_through(world: Path) -> None:
 
 
 def test_an_undecidable_call_is_predicted_to_run_unchanged(world: Path) -> None:
-    seen = explain.preview(["--frobnicate", "ruff"], environ(world), str(world))
+    # uv runs it (clap checks each level alone); how uv combines the two is not modelled.
+    seen = explain.preview(["-q", "tool", "uvx", "-v", "ruff"], environ(world), str(world),
+                           mode="uv")
     assert seen.decision.action == policy.UNCHANGED
     assert seen.decision.messages[0].startswith("warning: ")
     assert seen.decision.messages[0].endswith("; running uv unchanged")
+
+
+def test_a_call_uv_refuses_is_predicted_to_run_unchanged_and_silent(world: Path) -> None:
+    seen = explain.preview(["--frobnicate", "ruff"], environ(world), str(world))
+    assert seen.decision.action == policy.UNCHANGED
+    assert seen.decision.messages == ()
+    assert seen.decision.reason.startswith("uv refuses this command itself: unknown uv option")
 
 
 def test_json_report_has_the_documented_keys(world: Path) -> None:

@@ -26,7 +26,7 @@ from uvshim.check import DRY_RUN, check_command, unchanged
 from uvshim.commands.doctor.pythons import managed_pythons
 from uvshim.commands.error_handler import handled
 from uvshim.discovery.managed import managed_root
-from uvshim.errors import UvshimError
+from uvshim.errors import UvRefusesError, UvshimError
 from uvshim.messages import cannot_decide
 from uvshim.policy import DISABLED, Decision
 from uvshim.survey import Survey
@@ -125,6 +125,9 @@ def preview(args: list[str], environ: Mapping[str, str], cwd: str, *, mode: str 
                                      "unchanged")
                 return Preview(uv, version, None, None, decision, [*prefix, *args])
             checked = check_command(inv, version, environ, cwd, scratch, effects=DRY_RUN)
+        except UvRefusesError as exc:  # as the shim: uv's own message says it all
+            decision = unchanged(f"uv refuses this command itself: {exc}")
+            return Preview(uv, None, None, None, decision, [*prefix, *args])
         except (UvshimError, ArgvError) as exc:
             decision = unchanged(str(exc), (cannot_decide(exc),))
             return Preview(uv, None, None, None, decision, [*prefix, *args])
