@@ -33,9 +33,10 @@ from _support.interpreters import installed_python, make_prefix
 from _support.uv_binaries import support_cache_root, uv_release
 
 SUITE = "bookworm"
-# What pyenv's CPython builds link against, and the CA bundle uv may be pointed at.
+# What pyenv's CPython builds link against, the CA bundle uv may be pointed at, and rsync,
+# with which gitlab-ci-local's helper container copies a job's cache out.
 BASE_PACKAGES = ("libssl3", "libffi8", "libsqlite3-0", "libbz2-1.0", "liblzma5", "libreadline8",
-                 "libncursesw6", "zlib1g", "ca-certificates")
+                 "libncursesw6", "zlib1g", "ca-certificates", "rsync")
 TAR_EXCLUDES = ("--exclude=./var/lib/apt/lists/*", "--exclude=./var/cache/apt/*")
 DEFAULT_MIRROR = "http://deb.debian.org/debian"
 # Inside the images the machine's CA bundle lives here, and SSL_CERT_FILE names it.

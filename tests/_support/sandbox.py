@@ -11,13 +11,14 @@ import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
 from _support.interpreters import installed_python
 
 
-def missing(what: str) -> None:
+def missing(what: str) -> NoReturn:
     """Skip the test for want of ``what``; in CI, fail it."""
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{what}; CI must run the integration tests")

@@ -1,23 +1,29 @@
-"""recipes/gitlab-ci.yml and recipes/github-actions.yml: their job lines, run as the runner
-runs them, in uv's image layout, on one cache kept across an image bump (3.11 -> 3.12).
+"""recipes/gitlab-ci.yml and recipes/github-actions.yml run in real containers, on one cache
+kept across an image bump (3.11 -> 3.12): the GitLab job by gitlab-ci-local, the GitHub
+Actions container job as its runner runs one (``_support.github``).
 
 The seed case: `uvx --with tox-uv tox run -e unit`. ``--with tox-uv`` is a uv option (the
 tool environment holds tox and tox-uv; everything from ``tox`` on goes to tox), so the cached
 environment is keyed by both requirements, and that is the one the bump leaves stale. tox,
-tox-uv and their dependencies come from an offline find-links folder standing for the index.
+tox-uv and their dependencies come from the package index; uvshim from its wheel in the
+project's ``wheels/``, as the recipes say. The images stand in for uv's own under its names
+(``_support.containers``).
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from _support.deploy import build_image, image_env, offline_index, run_shell
+from _support import containers
+from _support.github import Runner, expression
+from _support.gitlab import run_job
 from _support.sandbox import require_python
 from _support.uv_binaries import NEWEST
 
@@ -32,6 +38,7 @@ skip_install = true
 commands = python -c "import sys; print('unit on', *sys.version_info[:2])"
 """
 UV_IMAGE = re.compile(r"^ghcr\.io/astral-sh/uv:python(?P<python>.+)-bookworm-slim$")
+JOB_LINE = re.compile(r"^\S+ > ?(.*)$")  # gitlab-ci-local's prefix on a job's output
 
 
 def load(name: str) -> dict[str, Any]:
@@ -40,33 +47,37 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-def checkout(project: Path, cache: str) -> None:
-    """A fresh clone of the project, with only the restored cache folder kept."""
-    project.mkdir(parents=True, exist_ok=True)
-    for entry in project.iterdir():
-        if entry.name != cache:
-            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+def project_files(project: Path, wheels: Path) -> Path:
+    """The user's project: tox.ini, and uvshim's wheel in wheels/."""
+    project.mkdir(parents=True)
     (project / "tox.ini").write_text(TOX_INI)
+    shutil.copytree(wheels, project / "wheels", ignore=shutil.ignore_patterns("*.tar.gz"))
+    return project
 
 
-def expand(value: str, variables: dict[str, str]) -> str:
-    """``$NAME`` / ``${NAME}`` as the runner expands them; an unknown name fails the test."""
-    return re.sub(r"\$\{?(\w+)\}?", lambda m: variables[m.group(1)], value)
+def stand_in(minor: str, layout: str, uv_version: str) -> None:
+    """Tag the tests' image as uv's ``pythonMINOR-bookworm-slim``, as a registry pull would."""
+    image = containers.uv_image(minor, layout, uv_version)
+    containers.docker("tag", image, f"ghcr.io/astral-sh/uv:python{minor}-bookworm-slim")
 
 
-def github_expression(value: str, context: dict[str, str]) -> str:
-    """``${{ a.b }}`` for the few context values the recipe may use here."""
-    return re.sub(r"\$\{\{\s*([\w.]+)\s*\}\}", lambda m: context[m.group(1)], value)
+def shim_notes(output: str) -> list[str]:
+    return [line for line in output.splitlines() if line.startswith("uvshim:")]
 
 
-def job_run(script: list[str], env: dict[str, str], project: Path,
-            ) -> tuple[int, str, str]:
-    done = run_shell("\n".join(script), env, project)
-    return done.returncode, done.stdout, done.stderr
+# --- GitLab ----------------------------------------------------------------------------------
+
+def commit(project: Path, message: str) -> None:
+    git = ["git", "-C", str(project), "-c", "user.name=ci", "-c", "user.email=ci@example.org"]
+    subprocess.run([*git, "add", "--all"], check=True, capture_output=True)
+    subprocess.run([*git, "commit", "--quiet", "-m", message], check=True, capture_output=True)
 
 
-def shim_notes(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("uvshim:")]
+def gitlab_job(project: Path, job: str) -> tuple[int, str]:
+    """Run ``job``; its exit status and the job's own output (without gitlab-ci-local's)."""
+    done = run_job(project, job, containers.base_image())
+    lines = [JOB_LINE.match(line) for line in (done.stdout + done.stderr).splitlines()]
+    return done.returncode, "\n".join(match.group(1) for match in lines if match)
 
 
 # The image layout decides whether uv itself reuses the stale environment: in uv's images
@@ -76,80 +87,83 @@ GITLAB_CASES = [("0.7.13", "symlinked", True), (NEWEST, "unversioned", True),
                 (NEWEST, "symlinked", False)]
 
 
+@pytest.mark.usefixtures("container_engine")
 @pytest.mark.parametrize(("uv_version", "layout", "stale"), GITLAB_CASES)
-def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uv_version: str, layout: str,
-                                            stale: bool) -> None:
+def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path, uv_version: str,
+                                            layout: str, stale: bool) -> None:
     require_python("3.11")
     require_python("3.12")
+    recipe = (RECIPES / "gitlab-ci.yml").read_text()
     job = load("gitlab-ci.yml")["unit"]
     assert UV_IMAGE.match(job["image"])
     assert job["script"] == [f"uvshim {SEED_COMMAND}"]
     assert "python" not in job["cache"]["key"]  # one cache across image bumps
-    index = offline_index(tmp_path / "index")
-    root = tmp_path / "runner"
-    project = root / "builds" / "group" / "project"
-    ci = {"CI_PROJECT_DIR": str(project)}
-    variables = {name: expand(value, ci) for name, value in job["variables"].items()}
-    [cache] = job["cache"]["paths"]
-    assert variables["UV_CACHE_DIR"] == f"{project}/{cache}"
+    for minor in ("3.11", "3.12"):
+        stand_in(minor, layout, uv_version)
+    project = project_files(tmp_path / "project", uvshim_dist)
+    subprocess.run(["git", "init", "--quiet", str(project)], check=True)
 
-    results = {}
-    for python in ("3.11", "3.12"):
-        build_image(root, python, layout, uv_version)
-        checkout(project, cache)
-        env = image_env(root, {**ci, **variables, "UV_FIND_LINKS": str(index),
-                               "UV_OFFLINE": "1"})
-        if python == "3.12":  # the same command without uvshim, on the same cache
-            bare = run_shell(SEED_COMMAND, env, project)
-            checkout(project, cache)
-        results[python] = job_run(job["before_script"] + job["script"], env, project)
-    code, out, err = results["3.12"]
-    assert results["3.11"][0] == 0, results["3.11"][2]
-    assert "unit on 3 11" in results["3.11"][1]
-    assert shim_notes(results["3.11"][2]) == []
-    assert code == 0, err
+    # Before the bump: the recipe on 3.11.
+    (project / ".gitlab-ci.yml").write_text(recipe.replace("python3.12", "python3.11"))
+    commit(project, "tests on 3.11")
+    code, out = gitlab_job(project, "unit")
+    assert code == 0, out
+    assert "unit on 3 11" in out
+    assert shim_notes(out) == []
+
+    # The bump, first without uvshim: the same job, its command run by bare uvx.
+    bare = {"bare": {**job, "before_script": [], "script": [SEED_COMMAND]}}
+    (project / ".gitlab-ci.yml").write_text(yaml.safe_dump(bare))
+    commit(project, "tests on 3.12, bare uvx")
+    bare_code, bare_out = gitlab_job(project, "bare")
+
+    (project / ".gitlab-ci.yml").write_text(recipe)
+    commit(project, "tests on 3.12")
+    code, out = gitlab_job(project, "unit")
+    assert code == 0, out
     assert "unit on 3 12" in out
-    assert (project / cache / "environments-v2").is_dir()  # the job used the cached folder
-    notes = shim_notes(err)
-    assert len(notes) == (1 if stale else 0), err
+    notes = shim_notes(out)
+    assert len(notes) == (1 if stale else 0), out
     if stale:
         # The environment holds tox and tox-uv; tox-uv is the one nothing else requires.
         assert "the cached environment for tox-uv built for CPython 3.11.7" in notes[0]
-    if stale:
-        assert bare.returncode != 0, "uv no longer reuses the stale environment"
-        assert "unit on 3 12" not in bare.stdout
+        assert bare_code != 0, "uv no longer reuses the stale environment"
+        assert "unit on 3 12" not in bare_out
     else:
-        assert "unit on 3 12" in bare.stdout, bare.stderr
+        assert "unit on 3 12" in bare_out, bare_out
 
 
-def test_github_recipe_matrix_shares_one_cache(tmp_path: Path) -> None:
+# --- GitHub Actions --------------------------------------------------------------------------
+
+@pytest.mark.usefixtures("container_engine")
+def test_github_recipe_matrix_shares_one_cache(tmp_path: Path, uvshim_dist: Path) -> None:
     require_python("3.11")
     require_python("3.12")
-    workflow = load("github-actions.yml")
-    job = workflow["jobs"]["unit"]
+    job = load("github-actions.yml")["jobs"]["unit"]
     cache_step = next(step for step in job["steps"]
                       if step.get("uses", "").startswith("actions/cache@"))
     assert "matrix" not in cache_step["with"]["key"]  # keyed across Python versions
     runs = [step["run"] for step in job["steps"] if "run" in step]
     assert runs[-1] == f"python -m uvshim {SEED_COMMAND}"
-    index = offline_index(tmp_path / "index")
-    root = tmp_path / "runner"
-    project = root / "__w" / "project" / "project"
+    project = project_files(tmp_path / "project", uvshim_dist)
+    runner = Runner(tmp_path / "runner")
 
     outcomes = []
     for python in job["strategy"]["matrix"]["python"]:
-        image = UV_IMAGE.match(github_expression(job["container"], {"matrix.python": python}))
-        assert image is not None
-        assert image.group("python") == python
-        build_image(root, python, "unversioned", NEWEST)
-        checkout(project, cache_step["with"]["path"])
-        env = image_env(root, {**job["env"], "UV_FIND_LINKS": str(index), "UV_OFFLINE": "1"})
-        outcomes.append((python, job_run(runs, env, project)))
+        image = expression(job["container"], {"matrix.python": python}, project)
+        match = UV_IMAGE.match(image)
+        assert match is not None
+        assert match.group("python") == python
+        # python3 a real file: the layout where every uv release reuses the stale environment.
+        stand_in(python, "unversioned", NEWEST)
+        outcomes.append(runner.run_job(job, image, project))
 
-    (_, (code_a, out_a, err_a)), (_, (code_b, out_b, err_b)) = outcomes
-    assert code_a == 0, err_a
-    assert "unit on 3 11" in out_a
-    assert code_b == 0, err_b
-    assert "unit on 3 12" in out_b
-    assert len(shim_notes(err_b)) == 1, err_b
-    assert (project / cache_step["with"]["path"] / "environments-v2").is_dir()
+    first, second = outcomes
+    assert [step.returncode for step in first] == [0, 0], first[-1].stderr
+    assert "unit on 3 11" in first[-1].stdout
+    assert shim_notes(first[-1].stderr) == []
+    assert [step.returncode for step in second] == [0, 0], second[-1].stderr
+    assert "unit on 3 12" in second[-1].stdout
+    [note] = shim_notes(second[-1].stderr)
+    assert "the cached environment for tox-uv built for CPython 3.11.7" in note
+    assert (runner.workspace / cache_step["with"]["path"] / "environments-v2").is_dir()
