@@ -24,7 +24,9 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from filelock import FileLock
@@ -42,6 +44,8 @@ DEFAULT_MIRROR = "http://deb.debian.org/debian"
 # Inside the images the machine's CA bundle lives here, and SSL_CERT_FILE names it.
 IMAGE_CA_FILE = "/etc/ssl/certs/uvshim-test-ca.pem"
 BUILD_TIMEOUT = 900
+# (what, seconds) for each image or base made in this process, for the run's summary.
+MADE: list[tuple[str, float]] = []
 
 
 class EngineMissingError(RuntimeError):
@@ -91,11 +95,20 @@ def has_image(tag: str) -> bool:
     return docker("image", "inspect", tag, check=False, timeout=60).returncode == 0
 
 
-def build(tag: str, context: Path, dockerfile: str, *options: str) -> str:
-    """``docker build`` of ``dockerfile`` (text) in ``context``, tagged ``tag``."""
-    (context / "Dockerfile").write_text(dockerfile)
-    docker("build", "--network", "host", "--tag", tag, *options, str(context),
-           timeout=BUILD_TIMEOUT)
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    MADE.append((what, time.monotonic() - started))
+
+
+def build(tag: str, context: Path, dockerfile: str | None = None, *options: str) -> str:
+    """``docker build`` in ``context`` (of ``dockerfile``, text, when given), tagged ``tag``."""
+    if dockerfile is not None:
+        (context / "Dockerfile").write_text(dockerfile)
+    with timed(f"docker build {tag}"):
+        docker("build", "--network", "host", "--tag", tag, *options, str(context),
+               timeout=BUILD_TIMEOUT)
     return tag
 
 
@@ -135,7 +148,8 @@ def base_rootfs() -> Path:
     tarball = folder / f"{SUITE}-{key}.tar"
     with FileLock(str(folder / f"{key}.lock")):
         if not tarball.is_file():
-            _debootstrap(mirror, tarball)
+            with timed(f"debootstrap {tarball.name}"):
+                _debootstrap(mirror, tarball)
     return tarball
 
 
@@ -157,7 +171,8 @@ def base_image() -> str:
     tarball = base_rootfs()
     tag = f"uvshim-test/{SUITE}:{tarball.stem.rsplit('-', 1)[-1]}"
     if not has_image(tag):
-        docker("import", str(tarball), tag, timeout=BUILD_TIMEOUT)
+        with timed(f"docker import {tag}"):
+            docker("import", str(tarball), tag, timeout=BUILD_TIMEOUT)
     return tag
 
 

@@ -68,3 +68,11 @@ def uvshim_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     done = build_distributions(checkout, outdir)
     assert done.returncode == 0, done.stdout + done.stderr
     return outdir
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How long each container image took to make in this run (none when all were there)."""
+    if containers.MADE:
+        terminalreporter.write_sep("-", "container images made")
+        for what, seconds in containers.MADE:
+            terminalreporter.write_line(f"{seconds:7.1f} s  {what}")

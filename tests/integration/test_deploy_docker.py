@@ -53,9 +53,8 @@ def tools_image(context: Path, target: str, minor: str, layout: str, uv_version:
     tag = f"uvshim-test/tools:{target}-{minor}-{layout}-{uv_version}-{inputs}"
     if not containers.has_image(tag):
         containers.docker("tag", stand_in, UV_IMAGE.format(minor=minor))
-        containers.docker("build", "--network", "host", "--target", target,
-                          "--build-arg", f"PYTHON={minor}", "--tag", tag, str(context),
-                          timeout=containers.BUILD_TIMEOUT)
+        containers.build(tag, context, None, "--target", target,
+                         "--build-arg", f"PYTHON={minor}")
     return tag
 
 
