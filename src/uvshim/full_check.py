@@ -26,6 +26,7 @@ from uvshim.state import state_dir
 from uvshim.trace import Trace
 from uvshim.uv.argv import ArgvError, parse_uv, parse_uvx, render, with_options
 from uvshim.uv.binary import find_real_uv, uv_version
+from uvshim.uv.releases import NEWEST_KNOWN
 from uvshim.uv.settings import is_true
 
 # typing and collections.abc cost the hot path ~10 ms of imports: annotations only.
@@ -133,6 +134,12 @@ def _checked_arguments(mode: str, args: list[str], uv: str, environ: Mapping[str
     inv = parse_uvx(args, version) if mode == "uvx" else parse_uv(args, version)
     if inv is None:
         return args  # a uv command that reuses no cached environment
+    if version > NEWEST_KNOWN and inv.command is not None and not inv.help_or_version:
+        # A release the model was not measured on: checked once per binary (``contract``).
+        from uvshim.contract.verdict import model_holds  # noqa: PLC0415
+
+        if not model_holds(uv, version, state, environ):
+            return args
     # Imported here, not above: a uv command that reuses no cached environment (`uv sync`,
     # `uv run pytest`) goes through without loading the model of uv's cache and discovery.
     from uvshim.check import LIVE, check_command  # noqa: PLC0415

@@ -8,7 +8,10 @@ processes download each release once.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -46,8 +49,58 @@ def support_cache_root() -> Path:
     return root
 
 
+# A uv binary to test instead of the releases (``scripts/check_uv_release.py`` sets it): the
+# tests that take ``under_test(...)`` then run against it alone, under the version it prints.
+GIVEN_VARIABLE = "UVSHIM_TEST_UV"
+
+
+def given_uv() -> Path | None:
+    value = os.environ.get(GIVEN_VARIABLE)
+    return Path(value).absolute() if value else None
+
+
+def under_test(versions: tuple[str, ...]) -> tuple[str, ...]:
+    """``versions``, or the version of the given uv alone when one is given."""
+    given = given_uv()
+    return versions if given is None else (_version_of(given),)
+
+
+@functools.cache
+def _version_of(uv: Path) -> str:
+    done = subprocess.run([str(uv), "--version"], capture_output=True, text=True,
+                          check=True, timeout=60)
+    return done.stdout.split()[1]
+
+
+def _given_folder(given: Path) -> Path:
+    """A folder holding ``uv`` (a link to the given binary) and ``uvx`` (its sibling ``uvx``,
+    else a script that runs ``uv tool uvx``)."""
+    digest = hashlib.sha256(str(given).encode()).hexdigest()[:16]
+    folder = support_cache_root() / "given" / digest
+    if (folder / "uvx").exists():
+        return folder
+    staging = folder.with_name(f".{digest}.{os.getpid()}")
+    staging.mkdir(parents=True)
+    (staging / "uv").symlink_to(given)
+    sibling = given.parent / "uvx"
+    if sibling.is_file():
+        (staging / "uvx").symlink_to(sibling)
+    else:
+        (staging / "uvx").write_text(f'#!/bin/sh\nexec "{given}" tool uvx "$@"\n')
+        (staging / "uvx").chmod(0o755)
+    try:
+        staging.rename(folder)
+    except OSError:  # made meanwhile by another test process
+        shutil.rmtree(staging)
+    return folder
+
+
 def uv_release(version: str) -> Path:
-    """Return the folder holding ``uv`` and ``uvx`` of this release, downloading it if needed."""
+    """Return the folder holding ``uv`` and ``uvx`` of this release, downloading it if needed
+    (the given uv's folder when one is given and prints this version)."""
+    given = given_uv()
+    if given is not None and under_test(MATRIX) == (version,):
+        return _given_folder(given)
     root = support_cache_root() / "uv"
     target = root / version
     if (target / "uv").is_file():

@@ -20,7 +20,7 @@ import pytest
 
 from _support.interpreters import make_prefix
 from _support.sandbox import require_python
-from _support.uv_binaries import uv_release
+from _support.uv_binaries import under_test, uv_release
 from uvshim.discovery.identity_cache import identify
 from uvshim.discovery.search import choose_tool_run_interpreter
 from uvshim.errors import UndecidableError
@@ -28,7 +28,7 @@ from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration
 
-UV_VERSIONS = ("0.5.0", "0.6.4", "0.8.24", "0.10.12", "0.13.9")
+UV_VERSIONS = under_test(("0.5.0", "0.6.4", "0.8.24", "0.10.12", "0.13.9"))
 MANAGED_NAME = "cpython-3.12.1-linux-x86_64-gnu"
 MINOR_LINK = "cpython-3.12-linux-x86_64-gnu"
 
@@ -262,8 +262,8 @@ def _in_virtualenv(executable: str) -> bool:
 
 # --- other kinds of Python nearby (conda, PyPy, managed variants) ----------------------------
 
-VARIANT_VERSIONS = ("0.5.0", "0.6.4", "0.8.17", "0.8.24", "0.9.30", "0.10.12", "0.11.33",
-                    "0.12.24", "0.13.9")
+VARIANT_VERSIONS = under_test(("0.5.0", "0.6.4", "0.8.17", "0.8.24", "0.9.30", "0.10.12",
+                               "0.11.33", "0.12.24", "0.13.9"))
 # Managed installations beside the plain cpython-3.12.1 (``managed="plain"``): key -> (the real
 # Python copied there, the executable name uv looks for).
 VARIANT_MANAGED = {
@@ -347,7 +347,7 @@ def test_variant_discovery_matches_uvx(layout: Layout, version: str,
 
 # --- uv run --with: the bucket real uv fills, against the one the model names ---------------
 
-RUN_VERSIONS = ("0.5.0", "0.6.4", "0.13.9")
+RUN_VERSIONS = under_test(("0.5.0", "0.6.4", "0.13.9"))
 
 
 @dataclass(frozen=True)

@@ -2,65 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from _support.uv_binaries import MATRIX, uv_release
+from _support.uv_binaries import MATRIX, under_test, uv_release
+from uvshim.contract.listed import Listed, listed_options, table_options
 from uvshim.uv.options import OPTIONS, Action, Level, LevelName, UvOption
 from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration
 
-# `  -p, --python <PYTHON>  …` or `      --offline  …`; clap appends `...` to counting flags.
-_OPTION_LINE = re.compile(
-    r"^\s+(?:-(?P<short>\w), )?--(?P<long>[\w-]+)(?:\.\.\.)?(?P<value> <\w+>)?"
-)
-_ENV_NOTE = re.compile(r"\[env:\s*`?\"?(?P<name>[A-Z0-9_]+)")
 _ENV = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "NO_COLOR": "1"}
-
-
-@dataclass(frozen=True)
-class Listed:
-    long: str
-    short: str | None
-    takes_value: bool
-    env: str | None
-
-
-def listed_options(help_text: str) -> set[Listed]:
-    """The options in a help text; an option's note runs to the next option or heading."""
-    blocks: list[tuple[re.Match[str], list[str]]] = []
-    current: list[str] | None = None
-    for line in help_text.splitlines():
-        match = _OPTION_LINE.match(line)
-        if match:
-            current = [line]
-            blocks.append((match, current))
-        elif current is not None and line.startswith(" "):
-            current.append(line)
-        else:
-            current = None
-    return {_listed(match, " ".join(part.strip() for part in lines)) for match, lines in blocks}
-
-
-def _listed(match: re.Match[str], note: str) -> Listed:
-    env = _ENV_NOTE.search(note)
-    return Listed(match["long"], match["short"], bool(match["value"]), env["name"] if env else None)
-
-
-def table_options(version: Version, level: LevelName) -> set[Listed]:
-    def listed(option: UvOption) -> Listed:
-        return Listed(option.name, option.short, option.takes_value, option.env)
-
-    return {
-        listed(option)
-        for option in OPTIONS
-        if level in option.levels and option.exists_in(version) and not option.hidden
-    }
 
 
 def help_of(uv: Path, subcommand: str) -> str:
@@ -71,7 +25,7 @@ def help_of(uv: Path, subcommand: str) -> str:
     return done.stdout
 
 
-@pytest.mark.parametrize("version", MATRIX)
+@pytest.mark.parametrize("version", under_test(MATRIX))
 @pytest.mark.parametrize(("subcommand", "level"), [("run", Level.TOOL_RUN), ("uvx", Level.UVX)])
 def test_table_matches_help(version: str, subcommand: str, level: LevelName) -> None:
     uv = uv_release(version) / "uv"
@@ -111,7 +65,7 @@ def expected_answer(option: UvOption) -> str:
     return "accepted"
 
 
-@pytest.mark.parametrize("version", MATRIX)
+@pytest.mark.parametrize("version", under_test(MATRIX))
 def test_every_spelling_in_the_table_is_accepted(version: str) -> None:
     """Hidden options and aliases too: `--NAME --help` shows help or asks for NAME's value."""
     uv = uv_release(version) / "uv"
@@ -126,18 +80,10 @@ def test_every_spelling_in_the_table_is_accepted(version: str) -> None:
     assert wrong == []
 
 
-@pytest.mark.parametrize("version", MATRIX)
+@pytest.mark.parametrize("version", under_test(MATRIX))
 def test_uv_run_table_matches_help(version: str) -> None:
     """``uv run --help`` against the global rows and ``uv run``'s own (``uv_run_options``)."""
-    from uvshim.uv.uv_run_options import UV_RUN_OPTIONS  # noqa: PLC0415
-
     uv = uv_release(version) / "uv"
     done = subprocess.run([str(uv), "run", "--help"], capture_output=True, text=True,
                           env=_ENV, check=True, timeout=60)
-    expected = {
-        Listed(option.name, option.short, option.takes_value, option.env)
-        for option in (*OPTIONS, *UV_RUN_OPTIONS)
-        if Level.UV_RUN in option.levels and option.exists_in(Version(version))
-        and not option.hidden
-    }
-    assert listed_options(done.stdout) == expected
+    assert listed_options(done.stdout) == table_options(Version(version), Level.UV_RUN)

@@ -1,0 +1,212 @@
+"""A uv release newer than the newest modelled one, with stand-ins built around the newest
+real release: each answers ``uv 0.14.0`` and otherwise runs the real uv, changed in one way.
+
+For each: the first run through the shim checks the binary once, then says nothing (the model
+holds) or one line naming the release and the fact that failed; the user's command runs with
+its arguments unchanged (the stand-in logs what it was given); and there is never a silent
+miss: when the check passed, the shim repairs an interpreter swap as it does for a modelled
+release; when it failed, the user was told, once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from _support.interpreters import make_prefix, swap_prefix
+from _support.sandbox import Sandbox, require_python
+from _support.uv_binaries import NEWEST, uv_release
+from uvshim.uv.releases import NEWEST_KNOWN
+
+OLD, NEW = "3.11", "3.12"
+LAYOUT = "unversioned"  # the layout bare uv fails on after a swap, on every release
+NEWER = "0.14.0"
+
+# The stand-ins' one change each, as shell lines run before the real uv (``$real``).
+PASSES = ""
+# Tool environments in ``environments-v3``: moved there after each run, back for the next.
+ELSEWHERE = """\
+cache="$UV_CACHE_DIR"
+[ -d "$cache/environments-v3" ] && mv "$cache/environments-v3" "$cache/environments-v2"
+"$real" "$@"; status=$?
+[ -d "$cache/environments-v2" ] && mv "$cache/environments-v2" "$cache/environments-v3"
+exit $status
+"""
+# `--from` no longer listed by any help.
+NO_FROM = """\
+case " $* " in *" --help "*) "$real" "$@" | grep -v -e '--from <FROM>'; exit 0;; esac
+"""
+HANGS = """\
+case " $* " in *" --help "*) exec sleep 600;; esac
+"""
+
+
+def write_standin(folder: Path, change: str) -> Path:
+    """``folder/uv``: logs its arguments, answers ``uv NEWER`` to ``--version``, else runs
+    the newest real uv after ``change``."""
+    folder.mkdir()
+    real = uv_release(NEWEST) / "uv"
+    uv = folder / "uv"
+    uv.write_text(f"""#!/bin/sh
+real="{real}"
+printf '%s\\n' "$*" >> "{folder / 'calls.log'}"
+if [ "$1" = "--version" ]; then echo "uv {NEWER}"; exit 0; fi
+{change}
+exec "$real" "$@"
+""")
+    uv.chmod(0o755)
+    return uv
+
+
+class Scene:
+    """A tool built with 3.11 through the shim, the interpreter then swapped for 3.12."""
+
+    def __init__(self, sandbox: Sandbox, wheels: Path, launchers: Path, change: str,
+                 time_limit: str | None = None) -> None:
+        for minor in (OLD, NEW):
+            require_python(minor)
+        self.sandbox = sandbox
+        self.uv = write_standin(sandbox.root / "standin", change)
+        self.prefix = sandbox.root / "prefix"
+        bindir = make_prefix(self.prefix, OLD, LAYOUT)
+        self.args = ["--offline", "--find-links", str(wheels), "shimcheck"]
+        self.launcher = str(launchers / "uvx")
+        sandbox.path_dirs = [launchers, bindir, self.uv.parent]
+        if time_limit is not None:
+            sandbox.extra_env["UVSHIM_RELEASE_CHECK_TIMEOUT"] = time_limit
+
+    def run_shim(self, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+        return self.sandbox.run([self.launcher, *self.args], env=env)
+
+    def calls(self) -> list[str]:
+        return (self.uv.parent / "calls.log").read_text().splitlines()
+
+    def user_calls(self) -> list[str]:
+        """What uv was asked to run for the user (the check's runs carry ``--no-config`` or
+        ask for help)."""
+        return [call for call in self.calls() if call.startswith("tool uvx ")
+                and "--no-config" not in call and call != "tool uvx --help"]
+
+
+def shim_lines(done: subprocess.CompletedProcess[str]) -> list[str]:
+    assert "Traceback" not in done.stderr, done.stderr
+    return [line for line in done.stderr.splitlines() if line.startswith("uvshim:")]
+
+
+def runs(done: subprocess.CompletedProcess[str], minor: str) -> None:
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"shimcheck {minor} "), done.stderr
+
+
+def test_newer_release_that_holds_is_silent_and_repairs_a_swap(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
+    first = scene.run_shim()
+    runs(first, OLD)
+    assert shim_lines(first) == []
+    assert scene.calls().count("tool run --help") == 1  # the check ran, once
+    swap_prefix(scene.prefix, NEW, LAYOUT)
+    swapped = scene.run_shim()
+    runs(swapped, NEW)
+    (line,) = shim_lines(swapped)
+    assert f"interpreter is now CPython {NEW}" in line
+    assert "dropped it so uv builds a fresh one" in line
+    assert scene.calls().count("tool run --help") == 1  # kept: not checked again
+    assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"] * 2
+
+
+@pytest.mark.parametrize(("change", "time_limit", "fact"), [
+    (ELSEWHERE, None, "it should keep a tool's environment in the bucket uvshim predicts "
+                "(environments-v2/"),
+    (NO_FROM, None, "it should list the options uvshim parses in `uv tool run --help`, but --from "
+              "is gone"),
+    (HANGS, "3", "it should finish within the check's time limit, but `uv tool run --help` did "
+            "not finish within 3 s"),
+], ids=["elsewhere", "no-from", "hangs"])
+def test_newer_release_that_differs_is_named_once_then_left_alone(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path, change: str,
+        time_limit: str | None, fact: str) -> None:
+    scene = Scene(sandbox, tool_wheels, launchers, change, time_limit)
+    first = scene.run_shim()
+    runs(first, OLD)
+    (line,) = shim_lines(first)
+    assert line.startswith(f"uvshim: warning: uv {NEWER} is newer than the releases uvshim "
+                           f"models (up to {NEWEST_KNOWN}) and fails uvshim's check: ")
+    assert fact in line
+    assert line.endswith("from now on uvshim runs this uv unchanged, without its protection, "
+                         "until uvshim is upgraded")
+    swap_prefix(scene.prefix, NEW, LAYOUT)
+    for _ in range(2):  # said once for the binary: later runs are left alone, silently
+        later = scene.run_shim()
+        assert later.returncode == 0 or "shimcheck" not in later.stdout, later.stderr
+        assert shim_lines(later) == []
+    assert scene.calls().count("tool run --help") == 1
+    assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"] * 3
+
+
+def test_parallel_first_runs_check_once(sandbox: Sandbox, tool_wheels: Path,
+                                        launchers: Path) -> None:
+    """16 first runs at once: one checks, the others wait for its result, all run the tool."""
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
+    processes = [subprocess.Popen([scene.launcher, *scene.args], env=sandbox.env(),
+                                  cwd=sandbox.root / "work", stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(16)]
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        runs(subprocess.CompletedProcess(process.args, process.returncode, out, err), OLD)
+        assert shim_lines(subprocess.CompletedProcess([], 0, out, err)) == []
+    assert scene.calls().count("tool run --help") == 1
+    assert len(scene.user_calls()) == 16
+
+
+@contextlib.contextmanager
+def read_only(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
+        yield
+    finally:
+        while subprocess.run(["umount", str(folder)], capture_output=True,
+                             check=False).returncode == 0:
+            pass
+
+
+def test_read_only_state_runs_unchanged_after_one_line(sandbox: Sandbox, tool_wheels: Path,
+                                                       launchers: Path) -> None:
+    from integration.test_faults import can_mount  # noqa: PLC0415
+
+    if not can_mount():
+        pytest.fail("cannot mount file systems here (needs root)")
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
+    env = sandbox.env()
+    env.pop("UVSHIM_STRICT")
+    with read_only(sandbox.root / "uvshim-state"):
+        done = scene.run_shim(env)
+    runs(done, OLD)
+    (line,) = shim_lines(done)
+    assert f"uv {NEWER} is newer than the releases uvshim models" in line
+    assert "cannot be checked: no result can be kept" in line
+    assert "Read-only file system" in line
+    assert line.endswith("running uv unchanged")
+    assert "tool run --help" not in scene.calls()
+    assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"]
+
+
+def test_no_home_checks_and_runs(sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
+    """No HOME and no UVSHIM_CACHE_DIR: the state goes where the user database says, the
+    check uses its own throw-away home."""
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
+    env = sandbox.env()
+    env.pop("HOME")
+    env["XDG_CACHE_HOME"] = str(sandbox.root / "xdg-cache")
+    env.pop("UVSHIM_CACHE_DIR")
+    done = scene.run_shim(env)
+    runs(done, OLD)
+    assert shim_lines(done) == []
+    assert scene.calls().count("tool run --help") == 1
+    assert any((sandbox.root / "xdg-cache" / "uvshim").glob("release-check-v1/*/result"))
