@@ -41,7 +41,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from uvshim.discovery.identity import InterpreterIdentity
+    from uvshim.interpreter_identity import InterpreterIdentity
 
 DEFAULT_TIMEOUT_S = 20.0
 
