@@ -11,7 +11,9 @@ release; when it failed, the user was told, once.
 from __future__ import annotations
 
 import contextlib
+import json
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -210,3 +212,41 @@ def test_no_home_checks_and_runs(sandbox: Sandbox, tool_wheels: Path, launchers:
     assert shim_lines(done) == []
     assert scene.calls().count("tool run --help") == 1
     assert any((sandbox.root / "xdg-cache" / "uvshim").glob("release-check-v1/*/result"))
+
+
+def model_lines(sandbox: Sandbox, launchers: Path, env: dict[str, str]) -> tuple[str, str]:
+    """What ``uvshim doctor --json`` and ``uvshim install --check`` say about the real uv."""
+    doctor = sandbox.run([sys.executable, "-m", "uvshim", "doctor", "--json"], env=env)
+    report = json.loads(doctor.stdout)
+    check = sandbox.run([sys.executable, "-m", "uvshim", "install", "--check", "--dir",
+                         str(launchers)], env=env)
+    (line,) = [line for line in check.stdout.splitlines()
+               if line.startswith("real uv: uv ")]
+    return report["uv"]["model"], line.removeprefix("real uv: ")
+
+
+@pytest.mark.parametrize(("change", "after"), [
+    (PASSES, ": the model holds"),
+    (NO_FROM, "it should list the options uvshim parses in `uv tool run --help`, but --from is "
+              "gone; uvshim runs it unchanged"),
+], ids=["holds", "fails"])
+def test_doctor_and_install_check_show_the_check(sandbox: Sandbox, tool_wheels: Path,
+                                                 launchers: Path, change: str,
+                                                 after: str) -> None:
+    scene = Scene(sandbox, tool_wheels, launchers, change)
+    env = sandbox.env()
+    newer = f"uv {NEWER} is newer than the releases uvshim models (up to {NEWEST_KNOWN}); "
+    before = newer + "not checked yet (the next uvx run checks it once)"
+    assert model_lines(sandbox, launchers, env) == (before, before)
+    scene.run_shim()
+    doctor, check = model_lines(sandbox, launchers, env)
+    assert doctor == check
+    assert doctor.startswith(newer + "checked 20")
+    assert doctor.endswith(after)
+
+
+def test_doctor_and_install_check_name_a_modelled_release(sandbox: Sandbox,
+                                                          launchers: Path) -> None:
+    sandbox.path_dirs = [launchers, uv_release(NEWEST)]
+    assert model_lines(sandbox, launchers, sandbox.env()) == (
+        (f"uv {NEWEST} is a release uvshim models (0.5.0 to {NEWEST_KNOWN})",) * 2)

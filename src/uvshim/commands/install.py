@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from uvshim.contract.verdict import release_status
 from uvshim.errors import UvshimError
 from uvshim.state import state_dir
 from uvshim.uv.binary import find_real_uv, is_launcher, uv_version
@@ -446,10 +447,12 @@ def _check_real_uv(manifest: Manifest, environ: Mapping[str, str]) -> tuple[str,
         search["UVSHIM_REAL_UV"] = manifest.real_uv  # what the bound launcher does
     try:
         uv = find_real_uv(search)
-        version = uv_version(uv, state_dir(environ))
+        state = state_dir(environ)
+        version = uv_version(uv, state)
     except UvshimError as exc:
         return f"real uv: {exc}", False
-    return f"real uv: {uv} (uv {version}); the launchers call it", True
+    return (f"real uv: {uv} (uv {version}); the launchers call it\n"
+            f"real uv: {release_status(uv, version, state)}"), True
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -31,6 +31,7 @@ from uvshim.commands.doctor.report import (
 from uvshim.commands.doctor.scan import Scan, UvAsked, UvDirs, scan, uv_dirs
 from uvshim.commands.doctor.upgrade import Upgrade, summarize, upgrade
 from uvshim.commands.error_handler import handled
+from uvshim.contract.verdict import release_status
 from uvshim.messages import environment_name
 from uvshim.state import state_dir
 from uvshim.uv.binary import find_real_uv, uv_version
@@ -64,7 +65,8 @@ def _doctor(options: argparse.Namespace, environ: Mapping[str, str], out: TextIO
             err: TextIO) -> int:
     uv = find_real_uv(environ)
     state = state_dir(environ)
-    version = str(uv_version(uv, state))
+    release = uv_version(uv, state)
+    version = str(release)
     dirs = uv_dirs(uv, options.cache_dir, environ)
     show_progress = not options.json and err.isatty()
     asked = UvAsked(uv, version, environ)
@@ -89,7 +91,7 @@ def _doctor(options: argparse.Namespace, environ: Mapping[str, str], out: TextIO
             after = scan(dirs, state, Progress(err, 0, enabled=show_progress), asked) \
                 if before.findings else before
     report = build_report(uv, version, dirs, before, fixes=fixes, after=after,
-                          upgrades=upgrades)
+                          upgrades=upgrades, model=release_status(uv, release, state))
     out.write(json.dumps(report, indent=2) + "\n" if options.json else render_text(report))
     return 0 if not after.findings else 1
 
@@ -113,11 +115,11 @@ def _finding_of(found: Scan, item: Upgrade) -> Finding:
 
 def build_report(uv: str, version: str, dirs: UvDirs, before: Scan, *,
                  fixes: list[Fix] | None, after: Scan,
-                 upgrades: list[Upgrade] | None = None) -> dict[str, object]:
+                 upgrades: list[Upgrade] | None = None, model: str = "") -> dict[str, object]:
     """The ``--json`` document (schema in docs/explain-and-doctor.md)."""
     return {
         "schema": SCHEMA,
-        "uv": {"path": uv, "version": version},
+        "uv": {"path": uv, "version": version, "model": model},
         "dirs": {"cache": dirs.cache, "tools": dirs.tools, "pythons": dirs.pythons},
         "checked": before.checked,
         "pythons": [python.to_json() for python in before.pythons],
@@ -177,8 +179,9 @@ def _heading(report: dict[str, object]) -> str:
     uv, dirs = report["uv"], report["dirs"]
     assert isinstance(uv, dict)  # noqa: S101
     assert isinstance(dirs, dict)  # noqa: S101
+    model = f"\n{uv['model']}" if uv.get("model") else ""
     return (f"uv {uv['version']} ({uv['path']}); cache {dirs['cache']}; tools {dirs['tools']}; "
-            f"pythons {dirs['pythons']}")
+            f"pythons {dirs['pythons']}{model}")
 
 
 def _columns(summary: dict[str, dict[str, int | None]]
