@@ -24,6 +24,9 @@ environment:
                           (default: ~/.cache/uvshim, platformdirs' user cache)
   UVSHIM_LOCK_TIMEOUT=S   seconds to wait for another shim repairing the same cache
                           (default: 30)
+  UVSHIM_RELEASE_CHECK_TIMEOUT=S
+                          seconds the check of a uv newer than the newest modelled release
+                          may take before it counts as failed (default: 20)
   UVSHIM_STRICT=1         fail instead of running uv unchanged when the check fails, for
                           tests (default: unset)
   UVSHIM_ON_BUILD_CHANGE=warn|rebuild

@@ -220,9 +220,8 @@ def model_lines(sandbox: Sandbox, launchers: Path, env: dict[str, str]) -> tuple
     report = json.loads(doctor.stdout)
     check = sandbox.run([sys.executable, "-m", "uvshim", "install", "--check", "--dir",
                          str(launchers)], env=env)
-    (line,) = [line for line in check.stdout.splitlines()
-               if line.startswith("real uv: uv ")]
-    return report["uv"]["model"], line.removeprefix("real uv: ")
+    (line,) = [line for line in check.stdout.splitlines() if line.startswith("model: ")]
+    return report["uv"]["model"], line.removeprefix("model: ")
 
 
 @pytest.mark.parametrize(("change", "after"), [

@@ -198,6 +198,7 @@ def test_check_says_what_comes_first_and_which_uv_is_called(
     assert good.ok
     assert good.lines == (f"uvx: {shims}/uvx comes first on PATH",
                           f"uv: {shims}/uv comes first on PATH",
+                          "model: uv 0.13.9 is a release uvshim models (0.5.0 to 0.13.9)",
                           f"real uv: {real}/uv (uv 0.13.9); the launchers call it")
 
     bad = install.check_launchers(shims, {**env, "PATH": f"{real}:{shims}"})
@@ -447,6 +448,7 @@ def test_check_reports_a_launcher_that_cannot_load_uvshim(
         f"'uvshim' ({sys.executable}, {len(install.runtime_paths())})), so it runs uv without "
         f"uvshim; point it at this uvshim with `uvshim install --dir {shims}`, or remove it "
         f"with `uvshim uninstall --dir {shims}`",
+        "model: uv 0.13.9 is a release uvshim models (0.5.0 to 0.13.9)",
         f"real uv: {real}/uv (uv 0.13.9); the launchers call it")
 
 

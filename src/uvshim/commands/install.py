@@ -338,7 +338,7 @@ def check_launchers(folder: Path, environ: Mapping[str, str]) -> CheckReport:
         if problem is not None:
             verdicts.append((f"{name}: {problem}; {_rewrite_hint(folder, manifest)}", False))
     real_uv, uv_ok = _check_real_uv(manifest, environ)
-    lines = [line for line, _ in verdicts] + [real_uv]
+    lines = [line for line, _ in verdicts] + real_uv.split("\n")
     return CheckReport(tuple(lines), ok=uv_ok and all(ok for _, ok in verdicts))
 
 
@@ -451,8 +451,8 @@ def _check_real_uv(manifest: Manifest, environ: Mapping[str, str]) -> tuple[str,
         version = uv_version(uv, state)
     except UvshimError as exc:
         return f"real uv: {exc}", False
-    return (f"real uv: {uv} (uv {version}); the launchers call it\n"
-            f"real uv: {release_status(uv, version, state)}"), True
+    return (f"model: {release_status(uv, version, state)}\n"
+            f"real uv: {uv} (uv {version}); the launchers call it"), True
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

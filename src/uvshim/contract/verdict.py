@@ -32,13 +32,13 @@ from uvshim.record import Record
 from uvshim.state import read_state, write_state
 from uvshim.uv.cache_key import seahash
 from uvshim.uv.releases import NEWEST_KNOWN, OLDEST_KNOWN
+from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from uvshim.state import Field
-    from uvshim.versions import Version
 
 _KIND = "uvshim-release-check-v1"
 STATE_FOLDER = "release-check-v1"
@@ -79,6 +79,7 @@ def kept_result(uv: str, state: str) -> Kept | None:
 
 def release_status(uv: str, version: Version, state: str) -> str:
     """One line for ``doctor`` and ``install --check``: how uvshim treats this uv."""
+    version = Version(str(version))  # as printed, whatever kept it
     if version < OLDEST_KNOWN:
         return f"uv {version} is older than the releases uvshim models ({OLDEST_KNOWN} to " \
                f"{NEWEST_KNOWN}): uvshim runs it unchanged"
