@@ -19,9 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from _support.audit import audited, settle
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import NEWEST, uv_release
+from integration.test_hot_path import REPLAY_MODULES
 from uvshim.uv.releases import NEWEST_KNOWN
 
 OLD, NEW = "3.11", "3.12"
@@ -68,13 +70,13 @@ class Scene:
     """A tool built with 3.11 through the shim, the interpreter then swapped for 3.12."""
 
     def __init__(self, sandbox: Sandbox, wheels: Path, launchers: Path, change: str,
-                 time_limit: str | None = None) -> None:
+                 time_limit: str | None = None, layout: str = LAYOUT) -> None:
         for minor in (OLD, NEW):
             require_python(minor)
         self.sandbox = sandbox
         self.uv = write_standin(sandbox.root / "standin", change)
         self.prefix = sandbox.root / "prefix"
-        bindir = make_prefix(self.prefix, OLD, LAYOUT)
+        bindir = make_prefix(self.prefix, OLD, layout)
         self.args = ["--offline", "--find-links", str(wheels), "shimcheck"]
         self.launcher = str(launchers / "uvx")
         sandbox.path_dirs = [launchers, bindir, self.uv.parent]
@@ -119,6 +121,26 @@ def test_newer_release_that_holds_is_silent_and_repairs_a_swap(
     assert "dropped it so uv builds a fresh one" in line
     assert scene.calls().count("tool run --help") == 1  # kept: not checked again
     assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"] * 2
+
+
+def test_after_a_passed_check_the_warm_path_replays_a_memo(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
+    """As for a modelled release: no process, only the replay's modules (test_hot_path). The
+    symlinked layout: a hard link's ctime moves whenever the file gets another link."""
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES, layout="symlinked")
+    runs(scene.run_shim(), OLD)  # the check
+    runs(scene.run_shim(), OLD)  # the full check, which records the environment's build
+    settle()
+    kept = audited(sandbox, scene.args)
+    assert kept.full_check
+    assert kept.spawned == []
+    assert kept.notes == []
+    replayed = audited(sandbox, scene.args)
+    assert not replayed.full_check
+    assert replayed.spawned == []
+    assert {name for name in replayed.modules if name.startswith("uvshim")} == REPLAY_MODULES
+    assert replayed.argv == [str(scene.uv), "tool", "uvx", *scene.args]
+    assert scene.calls().count("tool run --help") == 1
 
 
 @pytest.mark.parametrize(("change", "time_limit", "fact"), [

@@ -24,9 +24,6 @@ import sys
 import time
 
 from uvshim import __version__
-from uvshim.contract.facts import DEFAULT_TIMEOUT_S, CannotCheckError, check_release
-from uvshim.drop import full_filesystem
-from uvshim.locking import LockTimeoutError, lock_or_done
 from uvshim.messages import say
 from uvshim.record import Record
 from uvshim.state import read_state, write_state
@@ -40,9 +37,13 @@ if TYPE_CHECKING:
 
     from uvshim.state import Field
 
+# Only ``messages``, ``state`` and the small modules a full check loads anyway are imported
+# here: a binary whose check passed replays a memo like any other, and the run that keeps it
+# must not load (nor stamp) the check's machinery (``facts``: subprocess, zipfile, re ...).
 _KIND = "uvshim-release-check-v1"
 STATE_FOLDER = "release-check-v1"
 TIMEOUT_VARIABLE = "UVSHIM_RELEASE_CHECK_TIMEOUT"
+_DEFAULT_TIMEOUT_S = 20.0
 _RESULT = "result"
 
 
@@ -118,15 +119,20 @@ def _check_once(uv: str, version: Version, state: str, key: list[Field],
                 environ: Mapping[str, str]) -> Kept | None:
     """Check under the binary's lock, unless another process does meanwhile; None when no
     result can be had (uv then runs unchanged, after one line)."""
+    from uvshim.locking import LockTimeoutError  # noqa: PLC0415  -- only for a first run
+
     folder = _folder(state, os.path.realpath(uv))
     timeout = _timeout(environ)
     newer = f"uv {version} is newer than the releases uvshim models (up to {NEWEST_KNOWN})"
     try:
         fd = _lock(folder, timeout + 10.0, lambda: _read(folder, key) is not None)
-    except (OSError, LockTimeoutError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    except LockTimeoutError:
+        say(f"warning: {newer} and another uvshim has been checking it for more than "
+            f"{timeout + 10.0:g} s; running uv unchanged", once=True)
+        return None
+    except OSError as exc:
         say(f"warning: {newer} and cannot be checked: no result can be kept in {folder} "
-            f"({why}); running uv unchanged", once=True)
+            f"({exc.strerror or exc}); running uv unchanged", once=True)
         return None
     if fd is None:
         return _read(folder, key)
@@ -145,6 +151,9 @@ def _check_once(uv: str, version: Version, state: str, key: list[Field],
 def _lock(folder: str, timeout: float, done: Callable[[], bool]) -> int | None:
     """The binary's lock (``locking.lock_or_done``), refused on a full file system: a result
     that cannot be kept would mean a check on every run."""
+    from uvshim.drop import full_filesystem  # noqa: PLC0415
+    from uvshim.locking import lock_or_done  # noqa: PLC0415
+
     os.makedirs(folder, exist_ok=True)
     full = full_filesystem(folder)
     if full is not None:
@@ -154,6 +163,7 @@ def _lock(folder: str, timeout: float, done: Callable[[], bool]) -> int | None:
 
 def _check(uv: str, state: str, timeout: float, newer: str) -> Kept | None:
     """Run the check; say its one line when a fact fails."""
+    from uvshim.contract.facts import CannotCheckError, check_release  # noqa: PLC0415
     from uvshim.discovery.identity_cache import identify  # noqa: PLC0415
 
     python = os.path.realpath(getattr(sys, "_base_executable", None) or sys.executable)
@@ -174,9 +184,9 @@ def _check(uv: str, state: str, timeout: float, newer: str) -> Kept | None:
 def _timeout(environ: Mapping[str, str]) -> float:
     raw = environ.get(TIMEOUT_VARIABLE)
     try:
-        return max(1.0, float(raw)) if raw else DEFAULT_TIMEOUT_S
+        return max(1.0, float(raw)) if raw else _DEFAULT_TIMEOUT_S
     except ValueError:
-        return DEFAULT_TIMEOUT_S
+        return _DEFAULT_TIMEOUT_S
 
 
 __all__ = ["Kept", "kept_result", "model_holds", "modelled", "release_status"]
