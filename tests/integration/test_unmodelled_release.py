@@ -221,6 +221,30 @@ def test_read_only_state_runs_unchanged_after_one_line(sandbox: Sandbox, tool_wh
     assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"]
 
 
+def test_full_state_runs_unchanged_after_one_line(sandbox: Sandbox, tool_wheels: Path,
+                                                  launchers: Path) -> None:
+    from integration.test_faults import can_mount, fill, mounted  # noqa: PLC0415
+
+    if not can_mount():
+        pytest.fail("cannot mount file systems here (needs root)")
+    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
+    env = sandbox.env()
+    env.pop("UVSHIM_STRICT")
+    state = sandbox.root / "uvshim-state"
+    state.mkdir()
+    with mounted(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(state)], target=state):
+        fill(state / "filler")
+        done = scene.run_shim(env)
+    runs(done, OLD)
+    (line,) = shim_lines(done)
+    assert f"uv {NEWER} is newer than the releases uvshim models" in line
+    assert "cannot be checked: no result can be kept" in line
+    assert "its file system is full" in line
+    assert line.endswith("running uv unchanged")
+    assert "tool run --help" not in scene.calls()
+    assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"]
+
+
 def test_no_home_checks_and_runs(sandbox: Sandbox, tool_wheels: Path, launchers: Path) -> None:
     """No HOME and no UVSHIM_CACHE_DIR: the state goes where the user database says, the
     check uses its own throw-away home."""

@@ -14,7 +14,7 @@ model would silently look in the wrong place if uv changed it:
   ``version_info``, ``home``) and whose site-packages is where the interpreter's ABI puts it;
 - the tool is named from what the environment holds (``environments.tools_in``);
 - a dropped link is rebuilt, in the same place, by the next run (``drop``, the repair);
-- ``uv run --with`` keeps its layer in the same bucket (``discovery.run_interpreter``).
+- ``uv run --with`` keeps its layer in the same bucket (``discovery.uv_run_interpreter``).
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ unchanged, unchecked, from then on: nothing the shim would do to its cache can b
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import time
@@ -157,7 +158,8 @@ def _lock(folder: str, timeout: float, done: Callable[[], bool]) -> int | None:
     os.makedirs(folder, exist_ok=True)
     full = full_filesystem(folder)
     if full is not None:
-        raise OSError(full.replace(", so uv could not rebuild it", ""))
+        raise OSError(errno.ENOSPC, full.replace("the cache's", "its")
+                      .replace(", so uv could not rebuild it", ""))
     return lock_or_done(folder, timeout, done)
 
 
