@@ -188,59 +188,41 @@ def test_parallel_first_runs_check_once(sandbox: Sandbox, tool_wheels: Path,
 
 
 @contextlib.contextmanager
-def read_only(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["mount", "--bind", str(folder), str(folder)], check=True)
-    try:
-        subprocess.run(["mount", "-o", "remount,bind,ro", str(folder)], check=True)
-        yield
-    finally:
-        while subprocess.run(["umount", str(folder)], capture_output=True,
-                             check=False).returncode == 0:
-            pass
-
-
-def test_read_only_state_runs_unchanged_after_one_line(sandbox: Sandbox, tool_wheels: Path,
-                                                       launchers: Path) -> None:
-    from integration.test_faults import can_mount  # noqa: PLC0415
-
-    if not can_mount():
-        pytest.fail("cannot mount file systems here (needs root)")
-    scene = Scene(sandbox, tool_wheels, launchers, PASSES)
-    env = sandbox.env()
-    env.pop("UVSHIM_STRICT")
-    with read_only(sandbox.root / "uvshim-state"):
-        done = scene.run_shim(env)
-    runs(done, OLD)
-    (line,) = shim_lines(done)
-    assert f"uv {NEWER} is newer than the releases uvshim models" in line
-    assert "cannot be checked: no result can be kept" in line
-    assert "Read-only file system" in line
-    assert line.endswith("running uv unchanged")
-    assert "tool run --help" not in scene.calls()
-    assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"]
-
-
-def test_full_state_runs_unchanged_after_one_line(sandbox: Sandbox, tool_wheels: Path,
-                                                  launchers: Path) -> None:
+def unwritable(state: Path, how: str) -> Iterator[None]:
+    """uvshim's state folder as a real read-only bind mount, or a real full tmpfs."""
     from integration.test_faults import can_mount, fill, mounted  # noqa: PLC0415
 
     if not can_mount():
         pytest.fail("cannot mount file systems here (needs root)")
+    state.mkdir(exist_ok=True)
+    if how == "read-only":
+        with mounted(["mount", "--bind", str(state), str(state)],
+                     ["mount", "-o", "remount,bind,ro", str(state)], target=state):
+            yield
+    else:
+        with mounted(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(state)],
+                     target=state):
+            fill(state / "filler")
+            yield
+
+
+@pytest.mark.parametrize(("how", "why"), [("read-only", "(Read-only file system)"),
+                                          ("full", "(its file system is full (")])
+def test_unwritable_state_runs_unchanged_after_one_line(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path, how: str, why: str) -> None:
+    """No result could be kept, so no check (it would run every time): one line, unchanged."""
     scene = Scene(sandbox, tool_wheels, launchers, PASSES)
     env = sandbox.env()
     env.pop("UVSHIM_STRICT")
-    state = sandbox.root / "uvshim-state"
-    state.mkdir()
-    with mounted(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(state)], target=state):
-        fill(state / "filler")
+    with unwritable(sandbox.root / "uvshim-state", how):
         done = scene.run_shim(env)
     runs(done, OLD)
     (line,) = shim_lines(done)
-    assert f"uv {NEWER} is newer than the releases uvshim models" in line
-    assert "cannot be checked: no result can be kept" in line
-    assert "its file system is full" in line
-    assert line.endswith("running uv unchanged")
+    assert line.startswith(f"uvshim: warning: uv {NEWER} is newer than the releases uvshim "
+                           f"models (up to {NEWEST_KNOWN}) and cannot be checked: no result "
+                           "can be kept in ")
+    assert why in line
+    assert line.endswith("; running uv unchanged")
     assert "tool run --help" not in scene.calls()
     assert scene.user_calls() == [f"tool uvx {' '.join(scene.args)}"]
 
