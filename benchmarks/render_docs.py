@@ -4,8 +4,9 @@
 
 Each table in docs/performance.md sits between ``<!-- generated: NAME -->`` and
 ``<!-- end generated: NAME -->``; this script rewrites what is between them from
-``benchmarks/results.json`` (written by ``bench_shim.py --json``) and, when it exists,
-``benchmarks/results-version-managers.json`` (``bench_version_managers.py --json``). The prose
+``benchmarks/results.json`` (written by ``bench_shim.py --json``) and, when they exist,
+``benchmarks/results-version-managers.json`` (``bench_version_managers.py --json``) and
+``benchmarks/results-release-check.json`` (``bench_release_check.py --json``). The prose
 around the tables is left as it is and holds no figure of its own. ``--check`` changes nothing
 and exits 1 when the doc differs from what the reports render (a unit test does the same).
 Standard library only, so the test that runs it imports nothing else.
@@ -24,6 +25,7 @@ REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "performance.md"
 RESULTS = REPO / "benchmarks" / "results.json"
 VERSION_MANAGER_RESULTS = REPO / "benchmarks" / "results-version-managers.json"
+RELEASE_CHECK_RESULTS = REPO / "benchmarks" / "results-release-check.json"
 BLOCK_RE = re.compile(r"(<!-- generated: (?P<name>[\w-]+) -->\n)(?P<body>.*?)"
                       r"(<!-- end generated: (?P=name) -->)", re.DOTALL)
 
@@ -56,6 +58,19 @@ OVERHEAD_ROWS = (
      ("uv_run", "plain_bare"), True),
     ("through uvshim's `uv`, a pass-through `uv run`, full check", "uv_run", "plain_shim_full",
      ("uv_run", "plain_bare"), True),
+)
+# (label, section, case, the case of the same section it is compared with)
+RELEASE_CHECK_ROWS = (
+    ("bare `uvx`, uv {uv}", "warm", "bare", None),
+    ("a launcher that only execs `uv tool uvx`", "warm", "noop_launcher", "bare"),
+    ("through uvshim, uv {uv} (a modelled release), warm", "warm", "shim_modelled", "bare"),
+    ("bare `uv tool uvx`, a stand-in that answers `uv 0.14.0`", "warm", "bare_newer", None),
+    ("through uvshim, the stand-in after its check passed, warm", "warm", "shim_newer_checked",
+     "bare_newer"),
+    ("a full check on the stand-in, its check's result kept", "one_time", "full_check_newer",
+     None),
+    ("first run on the stand-in: its check, then the full check", "one_time",
+     "first_run_newer", "full_check_newer"),
 )
 VERSION_MANAGER_ROWS = (("interpreter", "the interpreter itself"),
                         ("pyenv", "pyenv's shims (`.python-version`)"),
@@ -140,10 +155,36 @@ def version_managers_table(report: Report | None) -> str:
     return "\n".join(lines)
 
 
-def tables(results: Report, version_managers: Report | None) -> dict[str, str]:
+def release_check_table(report: Report | None) -> str:
+    if report is None:
+        return ("No figures yet: `benchmarks/results-release-check.json` is written by the "
+                "command above.")
+    lines = [conditions(report), "",
+             f"| case | median | q1{DASH}q3 | over |", "| --- | ---: | ---: | ---: |"]
+    for label, section, case, base in RELEASE_CHECK_ROWS:
+        figures = report[section][case]
+        over = "" if base is None else ms(figures["median"] - report[section][base]["median"])
+        lines.append(f"| {label.format(uv=report['uv'])} | {ms(figures['median'])} | "
+                     f"{figures['q1']:.1f}{DASH}{figures['q3']:.1f} ms | {over} |")
+    alone = report["check_in_process"]
+    lines.append(f"| the check alone, in process, uv {report['uv']} | {ms(alone['median'])} | "
+                 f"{alone['q1']:.1f}{DASH}{alone['q3']:.1f} ms | |")
+    hot = report["hot_path"]
+    lines += ["", "| warm shim, up to the exec of uv | processes started | files opened | "
+              "files opened, modules included |", "| --- | ---: | ---: | ---: |"]
+    for name, label in (("modelled", f"uv {report['uv']}"),
+                        ("newer_checked", "the stand-in, checked")):
+        lines.append(f"| {label} | {hot[name]['processes']} | {hot[name]['files_read']} | "
+                     f"{hot[name]['files_incl_modules']} |")
+    return "\n".join(lines)
+
+
+def tables(results: Report, version_managers: Report | None,
+           release_check: Report | None = None) -> dict[str, str]:
     return {"overhead": overhead_table(results), "warm-paths": warm_paths_table(results),
             "scaling": scaling_table(results),
-            "version-managers": version_managers_table(version_managers)}
+            "version-managers": version_managers_table(version_managers),
+            "release-check": release_check_table(release_check)}
 
 
 def render(doc: str, rendered: dict[str, str]) -> str:
@@ -165,7 +206,8 @@ def rendered_doc() -> str:
     """docs/performance.md as the current reports render it."""
     results = load(RESULTS)
     assert results is not None, f"{RESULTS} is missing: run bench_shim.py --json"
-    return render(DOC.read_text(encoding="utf-8"), tables(results, load(VERSION_MANAGER_RESULTS)))
+    return render(DOC.read_text(encoding="utf-8"),
+                  tables(results, load(VERSION_MANAGER_RESULTS), load(RELEASE_CHECK_RESULTS)))
 
 
 def main() -> int:
