@@ -12,7 +12,7 @@ model would silently look in the wrong place if uv changed it:
   ``uv.cache_key.bucket_dir`` predicts for the interpreter, into ``archive-v0``
   (``environments``), whose pyvenv.cfg records what ``policy.judge`` compares (implementation,
   ``version_info``, ``home``) and whose site-packages is where the interpreter's ABI puts it;
-- the tool is named from what the environment holds (``environments.tools_in``);
+- the tool is named from what the environment holds (``distributions.tools_in``);
 - a dropped link is rebuilt, in the same place, by the next run (``drop``, the repair);
 - ``uv run --with`` keeps its layer in the same bucket (``discovery.uv_run_interpreter``).
 """
@@ -29,8 +29,9 @@ from pathlib import Path
 
 from uvshim.contract.listed import HELP_COMMANDS, compare_help
 from uvshim.contract.wheel import TOOL, build_tool_wheel
+from uvshim.distributions import tools_in
 from uvshim.drop import full_filesystem
-from uvshim.environments import read_entry, scan_bucket, tools_in
+from uvshim.environments import read_entry, scan_bucket
 from uvshim.errors import UvshimError
 from uvshim.policy import judge
 from uvshim.record import Record
