@@ -82,23 +82,19 @@ def test_the_nearest_pyproject_is_the_project(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    '[tool.uv.workspace]\nmembers = ["a"]\n',
-    PROJECT + '[tool.uv.workspace]\nmembers = ["a"]\n',
-    PROJECT + "[tool.uv]\nmanaged = false\n",
     '[tool.ruff]\nline-length = 100\n',
     "not toml [",
+    PROJECT + '[tool.uv.dependency-groups]\ndev = {requires-python = ">=3.12"}\n',
 ])
-def test_what_is_not_a_plain_project_is_undecidable(tmp_path: Path, text: str) -> None:
+def test_what_is_not_modelled_is_undecidable(tmp_path: Path, text: str) -> None:
     write(tmp_path / "pyproject.toml", text)
     with pytest.raises(UndecidableError):
         find_project(str(tmp_path), {})
 
 
-def test_a_project_below_a_workspace_is_undecidable(tmp_path: Path) -> None:
-    write(tmp_path / "pyproject.toml", '[tool.uv.workspace]\nmembers = ["member"]\n')
-    write(tmp_path / "member" / "pyproject.toml", PROJECT)
-    with pytest.raises(UndecidableError, match="member of the workspace"):
-        find_project(str(tmp_path / "member"), {})
+def test_an_unmanaged_project_is_no_project_to_uv_run(tmp_path: Path) -> None:
+    write(tmp_path / "pyproject.toml", PROJECT + "[tool.uv]\nmanaged = false\n")
+    assert find_project(str(tmp_path), {}) is None
 
 
 def fake_install(prefix: Path, minor: str) -> Path:
@@ -148,8 +144,6 @@ def never(path: str) -> object:
 
 @pytest.mark.parametrize(("args", "environ", "message"), [
     (["run", "--with", "x", "-"], {}, "stdin or a URL"),
-    (["run", "--with", "x", "python"], {"CONDA_PREFIX": "/opt/conda"}, "conda"),
-    (["run", "--with", "x", "--package", "a", "python"], {}, "workspaces"),
 ])
 def test_what_uv_run_does_not_model_is_undecidable(tmp_path: Path, args: list[str],
                                                     environ: dict[str, str],

@@ -7,16 +7,24 @@ read at the tags 0.5.0, 0.5.29, 0.5.31, 0.6.4 and 0.12.5 of the uv repository an
 with real uv 0.5.0 to 0.13.9 by ``tests/integration/test_uv_run.py`` and
 ``tests/integration/test_discovery_differential.py``.
 
-Only the plain case is modelled: one project (a ``pyproject.toml`` with a ``[project]``
-table), not a workspace, whose environment is ``.venv`` or ``UV_PROJECT_ENVIRONMENT``.
-Everything else (workspaces and their members, a ``pyproject.toml`` without ``[project]``,
-``managed = false``) raises ``UndecidableError``.
+A project is a ``pyproject.toml`` with a ``[project]`` table, alone or in a workspace
+(``workspace.py``: the root found from a member, the members' ``requires-python``); its
+environment is the workspace root's ``.venv`` or ``UV_PROJECT_ENVIRONMENT``. A project with
+``tool.uv.managed = false`` is no project to ``uv run``. A ``pyproject.toml`` with neither a
+``[project]`` table nor a workspace raises ``UndecidableError``.
 """
 
 from __future__ import annotations
 
 import os
 
+from uvshim.discovery.workspace import (
+    PYPROJECT,
+    members_requires_python,
+    project_requires_python,
+    uv_table,
+    workspace_root_above,
+)
 from uvshim.errors import UndecidableError
 from uvshim.record import Record
 from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK
@@ -27,17 +35,15 @@ if TYPE_CHECKING:
 
     from uvshim.versions import Version
 
-PYPROJECT = "pyproject.toml"
-
-
 class Project(Record):
-    root: str  # the folder holding its pyproject.toml
-    requires_python: str | None
+    root: str  # the workspace root: the project's own folder when it stands alone
+    requires_python: str | None  # of every member together
     environment: str  # the project environment's folder (it may not exist yet)
 
 
 def find_project(start: str, environ: Mapping[str, str]) -> Project | None:
-    """The project uv finds from ``start`` (the nearest ``pyproject.toml`` above it), or None."""
+    """The project uv finds from ``start`` (the nearest ``pyproject.toml`` above it), as its
+    workspace, or None when uv runs outside any project."""
     folder = start
     while True:
         path = os.path.join(folder, PYPROJECT)
@@ -49,39 +55,29 @@ def find_project(start: str, environ: Mapping[str, str]) -> Project | None:
         folder = parent
 
 
-def _project_at(root: str, data: dict[str, object], environ: Mapping[str, str]) -> Project:
-    path = os.path.join(root, PYPROJECT)
-    uv = _table(_table(data, "tool", path), "uv", path)
-    if "workspace" in uv:
-        raise UndecidableError(f"{path} is a workspace root; uv run in workspaces is not "
-                               "modelled")
-    if uv.get("managed") is False:
-        raise UndecidableError(f"{path} sets tool.uv.managed = false")
+def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str]
+                ) -> Project | None:
+    path = os.path.join(folder, PYPROJECT)
+    uv = uv_table(data, path)
     if "project" not in data:
-        raise UndecidableError(f"{path} has no [project] table; how uv run treats it is not "
-                               "modelled")
-    _refuse_workspace_above(root)
-    requires = _table(data, "project", path).get("requires-python")
-    if requires is not None and not isinstance(requires, str):
-        raise UndecidableError(f"project.requires-python in {path} is not a string")
+        if "workspace" not in uv:
+            raise UndecidableError(f"{path} has no [project] table; how uv run treats it is "
+                                   "not modelled")
+        return _workspace(folder, data, environ)  # a virtual workspace root
+    if uv.get("managed") is False:
+        return None  # ``NonWorkspace``: uv run goes on as outside a project (0.5.0-0.12.5)
+    if "workspace" in uv:
+        return _workspace(folder, data, environ)
+    above = workspace_root_above(folder, _read_toml)
+    if above is not None:
+        return _workspace(*above, environ)
+    requires = project_requires_python(data, path)
+    return Project(folder, requires, project_environment(folder, environ))
+
+
+def _workspace(root: str, data: dict[str, object], environ: Mapping[str, str]) -> Project:
+    requires = members_requires_python(root, data, _read_toml)
     return Project(root, requires, project_environment(root, environ))
-
-
-def _refuse_workspace_above(root: str) -> None:
-    """A project below a workspace root may be one of its members (its ``.venv`` and
-    ``requires-python`` are the workspace's): not modelled."""
-    folder = os.path.dirname(root)
-    while True:
-        path = os.path.join(folder, PYPROJECT)
-        if os.path.isfile(path):
-            uv = _table(_table(_read_toml(path), "tool", path), "uv", path)
-            if "workspace" in uv:
-                raise UndecidableError(f"{root} may be a member of the workspace at {path}; "
-                                       "uv run in workspaces is not modelled")
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return
-        folder = parent
 
 
 def project_environment(root: str, environ: Mapping[str, str]) -> str:
@@ -103,13 +99,6 @@ def _read_toml(path: str) -> dict[str, object]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UndecidableError(f"cannot read {path}: {exc}") from None
     return parse_toml(path, text)
-
-
-def _table(data: dict[str, object], key: str, path: str) -> dict[str, object]:
-    value = data.get(key, {})
-    if not isinstance(value, dict):
-        raise UndecidableError(f"{key} in {path} is not a table")
-    return value
 
 
 # --- the base interpreter of a virtual environment -------------------------------------------

@@ -73,14 +73,19 @@ class _Search(Record):
     cwd: str
     uv: Version
     identify: Identify
+    virtualenvs: bool  # EnvironmentPreference::Any (uv run) rather than OnlySystem (uvx)
 
 
 def choose_tool_run_interpreter(*, python_flag: str | None, command: str | None,
                                 from_spec: str | None, preference_flag: str | None,
                                 config_preference: str | None, environ: Mapping[str, str],
-                                cwd: str, uv_version: Version,
-                                identify: Identify) -> InterpreterChoice | None:
-    """The interpreter ``uvx`` will build its environment with, or None when it finds none."""
+                                cwd: str, uv_version: Version, identify: Identify,
+                                virtualenvs: bool = False) -> InterpreterChoice | None:
+    """The interpreter ``uvx`` will build its environment with, or None when it finds none.
+
+    ``virtualenvs``: the search ``uv run`` makes outside a project, which also takes virtual
+    environments: the active or nearby one first, and any found on PATH (``virtualenvs.py``).
+    """
     _refuse_unmodelled_platform(environ, uv_version)
     try:
         request, why = tool_request(python_flag, command, from_spec, environ=environ,
@@ -90,7 +95,7 @@ def choose_tool_run_interpreter(*, python_flag: str | None, command: str | None,
         return None
     # A version manager's shim is identified as the interpreter it would exec.
     shims = ShimAware(identify, environ, cwd)
-    search = _Search(request, preference, environ, cwd, uv_version, shims.identify)
+    search = _Search(request, preference, environ, cwd, uv_version, shims.identify, virtualenvs)
     found = _find(search)
     if found is None:
         return None
@@ -163,7 +168,14 @@ def _find(search: _Search) -> _Found | None:
 
 
 def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
-    """The base conda environment first, then the installed ones (``python_executables``)."""
+    """Virtual environments when allowed, the base conda environment, then the installed ones
+    (``python_executables``)."""
+    if search.virtualenvs:
+        from uvshim.discovery.virtualenvs import virtualenv_roots  # noqa: PLC0415
+
+        for root, why in virtualenv_roots(search.environ, search.cwd, search.uv):
+            path = _python_in_directory(root, search.uv)
+            yield [_Candidate(path, "virtualenv", f"{why}: {root}")]
     prefix = None
     if search.environ.get("CONDA_PREFIX"):  # the model is loaded only for an active conda
         from uvshim.discovery.conda import base_environment  # noqa: PLC0415
@@ -205,7 +217,7 @@ def _python_in_directory(folder: str, uv: Version) -> str:
 
 class _Candidate(Record):
     path: str
-    origin: str  # "managed", "search path" or "conda"
+    origin: str  # "managed", "search path", "conda" or "virtualenv"
     why: str
     managed: str | None = None
     unmodelled: str = ""  # why the shim cannot follow uv should uv reach this candidate
@@ -432,7 +444,7 @@ def _version_key(identity: InterpreterIdentity) -> tuple[object, ...]:
 def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdentity) -> str:
     """"use", "skip", "hold" (a managed interpreter under the system preference) or
     "fallback" (a managed pre-release or debug build, used only when nothing else is found)."""
-    if identity.is_virtualenv:
+    if identity.is_virtualenv and not search.virtualenvs:
         return "skip"  # EnvironmentPreference::OnlySystem, every version
     if search.request.kind == NAME:
         return _preference_verdict(search, candidate, identity)
@@ -454,8 +466,8 @@ def _satisfies_request(search: _Search, candidate: _Candidate,
     and from 3.14 on satisfies the default variant from uv 0.9.0 (#16142).
     """
     request = search.request
-    if candidate.origin == "conda" and request.kind == DEFAULT:
-        return True
+    if candidate.origin in ("conda", "virtualenv") and request.kind == DEFAULT:
+        return True  # ``into_request_for_source``: a default request is any Python there
     release, pre = _version_parts(identity)
     version = request.version
     if not version.matches(release) or (pre and version.has_patch):
@@ -483,8 +495,8 @@ def _opt_in_verdict(search: _Search, candidate: _Candidate,
     Pre-releases and debug builds on PATH are taken there (``SearchPath`` allows both); that
     choice is then refused as unmodelled by ``_refuse_unusual_build``.
     """
-    if candidate.origin == "conda":
-        return "use"
+    if candidate.origin in ("conda", "virtualenv"):
+        return "use"  # sources that allow pre-releases, debug builds and other implementations
     default_name = candidate.origin == "search path" \
         and os.path.basename(identity.sys_executable) in _DEFAULT_NAMES
     if identity.implementation != "CPython":
@@ -516,8 +528,9 @@ def _refuse_unusual_build(search: _Search, identity: InterpreterIdentity) -> Non
 
 def _preference_verdict(search: _Search, candidate: _Candidate,
                         identity: InterpreterIdentity) -> str:
-    if candidate.origin == "managed":
-        return "use"
+    if candidate.origin in ("managed", "virtualenv"):
+        return _virtualenv_preference_verdict(search) if candidate.origin == "virtualenv" \
+            else "use"
     if candidate.origin == "conda":
         return _conda_preference_verdict(search, identity)
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
@@ -528,6 +541,16 @@ def _preference_verdict(search: _Search, candidate: _Candidate,
             return "skip"
     if search.preference == "system" and managed and search.uv >= SYSTEM_PREFERS_PATH:
         return "hold"
+    return "use"
+
+
+def _virtualenv_preference_verdict(search: _Search) -> str:
+    """``VIRTUAL_ENV`` and a named conda environment are explicit sources, which every
+    preference allows; a ``.venv`` found nearby is not, and an only- preference judges its
+    interpreter, which is not modelled."""
+    if search.preference.startswith("only-"):
+        raise UndecidableError(f"a virtual environment under the python preference "
+                               f"{search.preference} is not modelled")
     return "use"
 
 

@@ -5,14 +5,16 @@ A model of ``crates/uv/src/commands/project/run.rs`` (read at 0.5.0, 0.5.31, 0.6
 interpreter of that (``project.base_python`` when it is a virtual environment) and keys the
 environment with its path, as for uvx. How the base interpreter is found:
 
-- in a project (``project.find_project``; not with ``--no-project``): the project
-  environment, if uv keeps it, else a new one on the interpreter that discovery finds for
-  the project (``--python``/``UV_PYTHON``, else a ``.python-version``, else
+- in a project (``project.find_project``, alone or a workspace's member or root, whichever
+  ``--package`` names; not with ``--no-project``): the project environment, if uv keeps it,
+  else a new one on the interpreter that discovery finds for the project (``--python``/
+  ``UV_PYTHON``, else the workspace root's ``.python-version``, else every member's
   ``requires-python``; ``EnvironmentPreference::OnlySystem``, the search uvx makes);
-- otherwise: an active or nearby virtual environment when there is no Python request
-  (``EnvironmentPreference::Any``: ``VIRTUAL_ENV``, then a ``.venv`` in the working folder
-  or above), else the interpreter discovery finds for ``--python``/``UV_PYTHON`` or a
-  ``.python-version``.
+- otherwise (``EnvironmentPreference::Any``): the active or nearby virtual environment, then
+  the installed interpreters with virtual environments on PATH among them, the first that
+  satisfies ``--python``/``UV_PYTHON`` or a ``.python-version``; a virtual environment
+  through its base interpreter. A PATH folder is a virtual environment only through the
+  interpreters uv finds in it, so a folder of launchers inside one is not.
 
 Whether uv keeps an existing project environment depends on checks that changed from release
 to release (its interpreter against the request, ``requires-python`` and, in newer
@@ -96,11 +98,6 @@ def _refuse_unmodelled(inv: UvInvocation, query: UvRunQuery) -> None:
                                "cannot be read beforehand")
     if inv.values("script") or command.endswith((".py", ".pyw")):
         _refuse_script(inv, query, command)
-    if query.environ.get("CONDA_PREFIX"):
-        raise UndecidableError("an active conda environment (CONDA_PREFIX) with uv run is "
-                               "not modelled")
-    if inv.values("package") or inv.values("all-packages"):
-        raise UndecidableError("uv run --package / --all-packages (workspaces) is not modelled")
 
 
 def _refuse_script(inv: UvInvocation, query: UvRunQuery, command: str) -> None:
@@ -149,7 +146,7 @@ def _in_project(inv: UvInvocation, query: UvRunQuery, project: Project,
     environment = _project_environment(inv, query, project)
     request = _explicit(inv, query)
     if request is None:
-        request = _pin(inv, query, project_dir, project.root) or project.requires_python
+        request = _pin(inv, query, project_dir, project) or project.requires_python
     fresh = _discover(inv, query, request)
     kept = _kept_base(environment, query)
     if fresh is None:
@@ -224,51 +221,19 @@ def _same_bucket(kept: tuple[str, InterpreterIdentity], made: InterpreterIdentit
 
 def _outside_project(inv: UvInvocation, query: UvRunQuery,
                      project_dir: str) -> InterpreterChoice | None:
+    """``EnvironmentPreference::Any``: the active or nearby virtual environment, then the
+    installed interpreters, virtual environments on PATH included; each taken only when it
+    satisfies the request (``--python``, ``UV_PYTHON``, else a pin). A virtual environment
+    found is the base of ``--with`` through its base interpreter."""
     request = _explicit(inv, query)
     if request is None:
         request = _pin(inv, query, project_dir, None)
-    venv = _nearby_virtualenv(query)
-    if venv is not None:
-        if request is not None:
-            raise UndecidableError(f"whether the virtual environment {venv} satisfies the "
-                                   f"Python request {request!r} is not modelled")
-        executable = environment_python(venv)
-        if executable is None:
-            raise UndecidableError(f"the virtual environment {venv} has no usable interpreter")
-        path = _base_of(executable, query)
-        identity = _identify(query, path)
-        return InterpreterChoice(path, identity,
-                                 f"the base interpreter of the virtual environment {venv}", None)
-    _refuse_virtualenv_on_path(query)
-    return _discover(inv, query, request)
-
-
-def _nearby_virtualenv(query: UvRunQuery) -> str | None:
-    """``VIRTUAL_ENV``, else the working folder or an ancestor that is a virtual environment
-    or holds a ``.venv`` (``virtualenv_from_working_dir``)."""
-    active = query.environ.get("VIRTUAL_ENV")
-    if active:
-        return os.path.join(query.cwd, active)
-    folder = query.cwd
-    while True:
-        if os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
-            return folder
-        dot_venv = os.path.join(folder, ".venv")
-        if os.path.isdir(dot_venv) or os.path.islink(dot_venv):
-            return dot_venv
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
-def _refuse_virtualenv_on_path(query: UvRunQuery) -> None:
-    """uvx's search skips virtual environments on PATH; ``uv run`` would take them."""
-    search = query.environ.get("UV_PYTHON_SEARCH_PATH") or query.environ.get("PATH", "")
-    for folder in search.split(os.pathsep):
-        if folder and os.path.isfile(os.path.join(os.path.dirname(folder), "pyvenv.cfg")):
-            raise UndecidableError(f"a virtual environment on PATH ({folder}) with uv run "
-                                   "is not modelled")
+    found = _discover(inv, query, request, virtualenvs=True)
+    if found is None or not found.identity.is_virtualenv:
+        return found
+    path = _base_of(found.executable, query)
+    return InterpreterChoice(path, _identify(query, path),
+                             f"the base interpreter of {found.source}", None)
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -282,21 +247,23 @@ def _explicit(inv: UvInvocation, query: UvRunQuery) -> str | None:
     return query.environ.get("UV_PYTHON") or None
 
 
-def _pin(inv: UvInvocation, query: UvRunQuery, start: str, root: str | None) -> str | None:
-    """The ``.python-version`` uv run reads: the nearest one from ``start`` up (within the
-    project when there is one), else the global one."""
-    folder = start
-    while True:
+def _pin(inv: UvInvocation, query: UvRunQuery, start: str,
+         project: Project | None) -> str | None:
+    """The ``.python-version`` (else ``.python-versions``) uv run reads, or None.
+
+    Outside a project: the nearest one from ``start`` up. In a project: only the one in the
+    workspace root's folder, not one in a member's or any other folder below it, nor above it
+    (checked with real 0.5.0, 0.6.4 and 0.13.9: tests/integration/test_discovery_differential.py).
+    Then the global one. ``--no-config`` leaves every pin unread (``PythonVersionFile::
+    discover``, 0.5.0 and 0.12.5).
+    """
+    if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
+        return None
+    folders = [project.root] if project is not None else _ancestors(start)
+    for folder in folders:
         found = _pin_in(folder)
         if found is not None:
-            if root is not None and not _within(folder, root):
-                raise UndecidableError(f"a .python-version above the project ({folder}) is "
-                                       "not modelled")
-            return _checked_pin(inv, query, found)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            break
-        folder = parent
+            return _checked_pin(found)
     config = user_config_dir(query.environ, query.uv_version, query.cwd)
     found = _pin_in(os.path.join(config, "uv")) if config else None
     if found is None:
@@ -304,37 +271,60 @@ def _pin(inv: UvInvocation, query: UvRunQuery, start: str, root: str | None) -> 
     if query.uv_version < _GLOBAL_PIN_VERIFIED:
         raise UndecidableError(f"the global pin {found} with uv {query.uv_version}'s uv run "
                                "is not verified")
-    return _checked_pin(inv, query, found)
+    text = _checked_pin(found)
+    if project is not None and not _pin_fits(text, project.requires_python):
+        return None  # "Ignore global version files that are incompatible with requires-python"
+    return text
+
+
+def _ancestors(folder: str) -> list[str]:
+    found = [folder]
+    while os.path.dirname(found[-1]) != found[-1]:
+        found.append(os.path.dirname(found[-1]))
+    return found
 
 
 def _pin_in(folder: str) -> str | None:
-    if os.path.isfile(os.path.join(folder, ".python-versions")):
-        raise UndecidableError(f"{folder}/.python-versions (several versions) is not modelled")
-    path = os.path.join(folder, ".python-version")
-    return path if os.path.isfile(path) else None
+    """``find_in_directory``: ``.python-version`` before ``.python-versions`` (0.5.0-0.12.5);
+    of either, the first request counts."""
+    for name in (".python-version", ".python-versions"):
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            return path
+    return None
 
 
-def _checked_pin(inv: UvInvocation, query: UvRunQuery, path: str) -> str | None:
-    if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
-        raise UndecidableError(f"--no-config with the pin {path} is not modelled")
+def _checked_pin(path: str) -> str | None:
     text = first_request(path)
     if text is not None and "/" in text:
         raise UndecidableError(f"the pin {text!r} in {path} is not modelled")
     return text
 
 
-def _within(folder: str, root: str) -> bool:
-    return folder == root or folder.startswith(root.rstrip(os.sep) + os.sep)
+def _pin_fits(text: str | None, requires_python: str | None) -> bool:
+    """Whether a global pin is compatible with the project's ``requires-python``: uv asks
+    this only of a pin that is a plain version (``as_pep440_version``)."""
+    if text is None or requires_python is None:
+        return True
+    if not all(part.isdigit() for part in text.split(".")):
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
+
+    try:
+        return SpecifierSet(requires_python).contains(text, prereleases=True)
+    except InvalidSpecifier:
+        raise UndecidableError(f"requires-python {requires_python!r} cannot be read") from None
 
 
-def _discover(inv: UvInvocation, query: UvRunQuery,
-              request: str | None) -> InterpreterChoice | None:
-    """uv's search for a system interpreter (``EnvironmentPreference::OnlySystem``), as uvx."""
+def _discover(inv: UvInvocation, query: UvRunQuery, request: str | None, *,
+              virtualenvs: bool = False) -> InterpreterChoice | None:
+    """uv's search: for a system interpreter (``EnvironmentPreference::OnlySystem``, as uvx),
+    or for any (``Any``) with ``virtualenvs``."""
     return choose_tool_run_interpreter(
         python_flag=request, command=None, from_spec=None,
         preference_flag=inv.python_preference,
         config_preference=query.config_preference, environ=query.environ, cwd=query.cwd,
-        uv_version=query.uv_version, identify=query.identify,
+        uv_version=query.uv_version, identify=query.identify, virtualenvs=virtualenvs,
     )
 
 

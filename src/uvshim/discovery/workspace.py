@@ -1,0 +1,177 @@
+"""The uv workspace a project belongs to: its root and its members' ``requires-python``.
+
+A model of ``ProjectWorkspace::from_project``, ``find_workspace``, ``is_included_in_workspace``,
+``WorkspaceExclusions`` and ``Workspace::collect_members`` (``crates/uv-workspace/src/
+workspace.rs``, read at 0.5.0, 0.6.4, 0.8.0 and 0.12.5; the same rules in each), checked with
+real uv by ``tests/integration/test_discovery_differential.py`` and
+``tests/integration/test_uv_run_layouts.py``:
+
+- a project whose ``pyproject.toml`` has ``[tool.uv.workspace]`` is a workspace root itself;
+- otherwise uv reads the first ``pyproject.toml`` above the project's folder, and only that
+  one: when it declares a workspace whose ``members`` globs match the project's folder and
+  whose ``exclude`` globs do not, that is the root; anything else leaves the project alone;
+- the workspace's ``requires-python`` is that of every member (the root's own ``[project]``
+  included) together: a member is a folder the ``members`` globs match and ``exclude`` does
+  not, holding a ``pyproject.toml`` that is not ``tool.uv.managed = false``.
+
+Globs are matched as uv's ``glob`` crate does with its default options: ``*`` also matches
+``/`` and names starting with a dot. What else uv does there (``**``, character classes, a
+member folder without a ``pyproject.toml`` that uv skips only when git ignores all it holds,
+``requires-python`` of dependency groups) raises ``UndecidableError``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+
+from uvshim.errors import UndecidableError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    Table = dict[str, object]
+    ReadToml = Callable[[str], Table]
+
+PYPROJECT = "pyproject.toml"
+
+
+def uv_table(data: Table, path: str) -> Table:
+    """``[tool.uv]`` of a parsed ``pyproject.toml`` (empty when absent)."""
+    return table(table(data, "tool", path), "uv", path)
+
+
+def table(data: Table, key: str, path: str) -> Table:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise UndecidableError(f"{key} in {path} is not a table")
+    return value
+
+
+def workspace_root_above(project_root: str, read: ReadToml) -> tuple[str, Table] | None:
+    """The workspace root whose member the project at ``project_root`` is, with its parsed
+    ``pyproject.toml``; None when the project stands alone."""
+    folder = os.path.dirname(project_root)
+    while True:
+        path = os.path.join(folder, PYPROJECT)
+        if os.path.isfile(path):
+            data = read(path)
+            workspace = uv_table(data, path).get("workspace")
+            if workspace is None:
+                return None  # another project or a plain pyproject.toml: uv stops there
+            definition = _definition(workspace, path)
+            if _included(project_root, folder, definition) \
+                    and not _excluded(project_root, folder, definition):
+                return folder, data
+            return None
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def members_requires_python(root: str, data: Table, read: ReadToml) -> str | None:
+    """Every member's ``requires-python``, joined (their intersection), or None when none
+    has one."""
+    path = os.path.join(root, PYPROJECT)
+    definition = _definition(uv_table(data, path).get("workspace"), path)
+    found = [project_requires_python(data, path)] if "project" in data else []
+    seen = {root}
+    for member in _member_folders(root, definition):
+        if member in seen or _excluded(member, root, definition):
+            continue
+        seen.add(member)
+        member_data = _member_pyproject(member, read)
+        if member_data is not None:
+            found.append(project_requires_python(member_data, os.path.join(member, PYPROJECT)))
+    specifiers = [text for text in found if text is not None]
+    return ", ".join(specifiers) if specifiers else None
+
+
+def _definition(workspace: object, path: str) -> Table:
+    if not isinstance(workspace, dict):
+        raise UndecidableError(f"tool.uv.workspace in {path} is not a table")
+    for key in ("members", "exclude"):
+        globs = workspace.get(key, [])
+        if not isinstance(globs, list) or not all(isinstance(glob, str) for glob in globs):
+            raise UndecidableError(f"tool.uv.workspace.{key} in {path} is not a list of globs")
+        for glob in globs:
+            if "**" in glob or "[" in glob:
+                raise UndecidableError(f"the workspace glob {glob!r} in {path} is not modelled")
+    return workspace
+
+
+def _globs(definition: Table, key: str) -> list[str]:
+    globs = definition.get(key, [])
+    return [os.path.normpath(str(glob)) for glob in globs] if isinstance(globs, list) else []
+
+
+def _included(project: str, root: str, definition: Table) -> bool:
+    return any(fnmatch.fnmatchcase(project, os.path.join(root, glob))
+               for glob in _globs(definition, "members"))
+
+
+def _excluded(project: str, root: str, definition: Table) -> bool:
+    relative = os.path.relpath(project, root)
+    return any(fnmatch.fnmatchcase(os.path.join(root, relative) if os.path.isabs(glob)
+                                   else relative, glob)
+               for glob in _globs(definition, "exclude"))
+
+
+def _member_folders(root: str, definition: Table) -> Iterator[str]:
+    for glob in _globs(definition, "members"):
+        yield from _expand(root, glob.split(os.sep))
+
+
+def _expand(folder: str, parts: list[str]) -> Iterator[str]:
+    """``glob``'s walk: each part matched against one level of names."""
+    if not parts:
+        yield folder
+        return
+    head, rest = parts[0], parts[1:]
+    if not any(char in head for char in "*?"):
+        path = os.path.join(folder, head)
+        if os.path.lexists(path):
+            yield from _expand(path, rest)
+        return
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return
+    for name in names:
+        if fnmatch.fnmatchcase(name, head):
+            yield from _expand(os.path.join(folder, name), rest)
+
+
+def _member_pyproject(member: str, read: ReadToml) -> Table | None:
+    """The member's parsed ``pyproject.toml``; None for what uv leaves out (not a folder, a
+    hidden folder without one, ``managed = false``)."""
+    path = os.path.join(member, PYPROJECT)
+    if not os.path.isdir(member):
+        return None
+    if not os.path.isfile(path):
+        if os.path.basename(member).startswith("."):
+            return None
+        raise UndecidableError(f"the workspace member {member} has no {PYPROJECT}: uv skips "
+                               "it only when git ignores everything in it, which is not "
+                               "modelled")
+    data = read(path)
+    uv = uv_table(data, path)
+    if uv.get("managed") is False:
+        return None
+    if "project" not in data:
+        raise UndecidableError(f"the workspace member {path} has no [project] table")
+    return data
+
+
+def project_requires_python(data: Table, path: str) -> str | None:
+    """``project.requires-python``; dependency groups may add their own
+    (``tool.uv.dependency-groups``), which is not modelled."""
+    if "dependency-groups" in uv_table(data, path):
+        raise UndecidableError(f"{path} sets tool.uv.dependency-groups, whose requires-python "
+                               "is not modelled")
+    requires = table(data, "project", path).get("requires-python")
+    if requires is not None and not isinstance(requires, str):
+        raise UndecidableError(f"project.requires-python in {path} is not a string")
+    return requires
