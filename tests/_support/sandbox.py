@@ -37,6 +37,7 @@ class Sandbox:
     root: Path
     path_dirs: list[Path] = field(default_factory=list)
     extra_env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None  # where commands run; ``root/work`` unless set
 
     def env(self) -> dict[str, str]:
         root = self.root
@@ -62,5 +63,5 @@ class Sandbox:
 
     def run(self, argv: list[str], env: Mapping[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(argv, env=dict(env or self.env()), cwd=self.root / "work",
+        return subprocess.run(argv, env=dict(env or self.env()), cwd=self.cwd or self.root / "work",
                               capture_output=True, text=True, timeout=300, check=False)

@@ -359,9 +359,25 @@ class RunLayout:
     no_project: bool = False
     python: str | None = None
     local_pin: str | None = None
-    venv: str | None = None  # "dot" (work/.venv on 3.12) or "active" (VIRTUAL_ENV on 3.12)
+    venv: str | None = None  # "dot" (work/.venv on 3.12), "active" (VIRTUAL_ENV on 3.12),
+    # "path" (its bin first on PATH) or "shims" (a folder without interpreters inside it, first
+    # on PATH)
     expect_undecidable: bool = False
     runs_before: int = 0  # runs of the same command before the one compared
+    files: tuple[tuple[str, str], ...] = ()  # (path under work, text)
+    cwd: str = ""  # the folder under work to run in
+    options: tuple[str, ...] = ()
+
+
+def _member(name: str, requires: str, extra: str = "") -> str:
+    return f'[project]\nname = "{name}"\nversion = "0"\nrequires-python = "{requires}"\n{extra}'
+
+
+WS_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+# Members a (>=3.10) and b (>=3.12): together they need 3.12, the second Python on PATH.
+WORKSPACE = (("pyproject.toml", WS_ROOT),
+             ("packages/a/pyproject.toml", _member("a", ">=3.10")),
+             ("packages/b/pyproject.toml", _member("b", ">=3.12")))
 
 
 RUN_LAYOUTS = (
@@ -374,8 +390,35 @@ RUN_LAYOUTS = (
     RunLayout("project-pin", project=True, local_pin="3.12"),
     RunLayout("project-venv-elsewhere", project=True, venv="dot", expect_undecidable=True),
     RunLayout("project-second-run", project=True, runs_before=1),
-    RunLayout("active-venv-with-request", venv="active", python="3.11",
-              expect_undecidable=True),
+    RunLayout("active-venv-with-request", venv="active", python="3.11"),
+    RunLayout("active-venv-satisfies-request", venv="active", python="3.12"),
+    RunLayout("dot-venv-with-pin", no_project=True, venv="dot", local_pin="3.11"),
+    RunLayout("venv-on-path", venv="path"),
+    RunLayout("venv-on-path-with-request", venv="path", python="3.11"),
+    RunLayout("launchers-inside-a-venv", venv="shims"),
+    RunLayout("workspace-member", files=WORKSPACE, cwd="packages/a"),
+    RunLayout("workspace-root", files=WORKSPACE),
+    RunLayout("workspace-package", files=WORKSPACE, options=("--package", "a")),
+    RunLayout("workspace-all-packages", files=WORKSPACE, cwd="packages/a",
+              options=("--all-packages",)),
+    # A member's pin is not read (3.13 is nowhere: uv would fail); the root's is.
+    RunLayout("workspace-member-pin", cwd="packages/a",
+              files=(*WORKSPACE[:2], ("packages/a/.python-version", "3.13\n"))),
+    RunLayout("workspace-root-pin", cwd="packages/a",
+              files=(*WORKSPACE[:2], (".python-version", "3.12\n"))),
+    RunLayout("workspace-excluded-member", cwd="packages/a",
+              files=(("pyproject.toml", WS_ROOT + 'exclude = ["packages/a"]\n'),
+                     WORKSPACE[2], ("packages/a/pyproject.toml", _member("a", ">=3.12")))),
+    RunLayout("workspace-root-project", cwd="packages/a",
+              files=(("pyproject.toml", _member("root", ">=3.12") + WS_ROOT),
+                     WORKSPACE[1])),
+    RunLayout("project-subfolder-pin", project=True, cwd="src",
+              files=(("src/.python-version", "3.12\n"),)),
+    RunLayout("unmanaged-project", local_pin="3.12",
+              files=(("pyproject.toml", _member("u", ">=3.10", "[tool.uv]\nmanaged = false\n")),)),
+    RunLayout("no-config-pin", no_project=True, local_pin="3.12", options=("--no-config",)),
+    RunLayout("python-versions-file", no_project=True,
+              files=((".python-versions", "3.12\n3.11\n"),)),
 )
 
 
@@ -393,13 +436,20 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
             '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.10"\n')
     if layout.local_pin:
         (work / ".python-version").write_text(layout.local_pin + "\n")
+    for name, text in layout.files:
+        (work / name).parent.mkdir(parents=True, exist_ok=True)
+        (work / name).write_text(text)
     if layout.venv:
-        venv = work / ".venv" if layout.venv == "dot" else root / "active"
+        venv = work / ".venv" if layout.venv == "dot" else root / "venv"
         subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(p312 / "python3"), str(venv)],
                        env=env, cwd=work, check=True, capture_output=True)
         if layout.venv == "active":
             env["VIRTUAL_ENV"] = str(venv)
-    return work, env
+        if layout.venv in ("path", "shims"):
+            first = venv / ("bin" if layout.venv == "path" else "shims")
+            first.mkdir(exist_ok=True)
+            env["PATH"] = f"{first}:{env['PATH']}"
+    return work / layout.cwd, env
 
 
 @pytest.mark.parametrize("version", RUN_VERSIONS)
@@ -415,7 +465,7 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
     real = uv_release(version)
     work, env = _run_world(tmp_path, layout, real)
     args = ["run", *(["--no-project"] if layout.no_project else []),
-            *(["--python", layout.python] if layout.python else []),
+            *(["--python", layout.python] if layout.python else []), *layout.options,
             "--offline", "--find-links", str(tool_wheels), "--with", "shimcheck",
             "python", "-c", "pass"]
     for _ in range(layout.runs_before):

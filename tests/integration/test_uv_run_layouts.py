@@ -1,0 +1,193 @@
+"""``uv run --with …`` in the layouts CI jobs, container images and monorepos use, after an
+interpreter swap, with real uv and real interpreters, through the ``uv`` launcher.
+
+- the launchers written into a folder inside a virtual environment (``uvshim install --dir
+  "$VIRTUAL_ENV/shims"``): that folder holds no interpreter, so uv does not take it for a
+  virtual environment, and neither may the shim;
+- a virtual environment's ``bin`` first on PATH without ``VIRTUAL_ENV`` (an image's
+  ``ENV PATH=/opt/venv/bin:$PATH``), remade at the same path on the new Python, with the
+  launchers beside it or inside its ``bin``;
+- ``uv run --with`` from a member's folder of a workspace (members under ``packages/*``), with a
+  virtual root and with a root that is a project itself.
+
+Each: bare uv fails after the swap where it reuses the stale environment, the launcher runs the
+command on the new interpreter with one ``uvshim:`` line, and the next run says nothing. Where
+bare uv copes (the symlinked layout from 0.7.14), the launcher says nothing at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+
+from _support.interpreters import make_prefix, swap_prefix
+from _support.sandbox import Sandbox, require_python
+from _support.uv_binaries import reuses_stale_env, uv_release
+
+OLD, NEW = "3.11", "3.12"
+PRINT = "import shimcheck; shimcheck.main()"
+MEMBER = '[project]\nname = "{name}"\nversion = "0"\nrequires-python = "{requires}"\n'
+VIRTUAL_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+PROJECT_ROOT = MEMBER.format(name="root", requires=">=3.9") + VIRTUAL_ROOT
+
+
+def run_with(first: str, wheels: Path, *options: str) -> list[str]:
+    return [first, "run", *options, "--offline", "--find-links", str(wheels),
+            "--with", "shimcheck", "python", "-c", PRINT]
+
+
+def notes(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("uvshim:")]
+
+
+def install_launchers(folder: Path) -> Path:
+    subprocess.run([sys.executable, "-m", "uvshim", "install", "--dir", str(folder)],
+                   check=True, capture_output=True)
+    return folder
+
+
+def make_venv(bindir: Path, venv: Path) -> Path:
+    """A virtual environment made by the standard library, as an image's ``RUN python -m venv``."""
+    if venv.exists():
+        shutil.rmtree(venv)
+    subprocess.run([str(bindir / "python3"), "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    return venv
+
+
+def make_workspace(work: Path, root: str) -> Path:
+    """A workspace at ``work`` with members ``packages/a`` and ``packages/b``; returns a's
+    folder."""
+    (work / "pyproject.toml").write_text(root)
+    for name, requires in (("a", ">=3.10"), ("b", ">=3.8")):
+        member = work / "packages" / name
+        member.mkdir(parents=True)
+        (member / "pyproject.toml").write_text(MEMBER.format(name=name, requires=requires))
+    return work / "packages" / "a"
+
+
+class Swap(NamedTuple):
+    version: str
+    layout: str
+    real: Path  # the folder of the real uv
+    wheels: Path
+
+    @property
+    def stale(self) -> bool:
+        return reuses_stale_env(self.version, self.layout)
+
+
+def check_swap(sandbox: Sandbox, swap: Swap, shimmed_path: list[Path],
+               options: tuple[str, ...] = (), after_swap: Callable[[], None] | None = None,
+               ) -> None:
+    """Build with 3.11 (PATH as the sandbox has it), swap, then bare uv, and the launcher twice
+    with ``shimmed_path``."""
+    real, wheels, stale = swap.real, swap.wheels, swap.stale
+    first = sandbox.run(run_with(str(real / "uv"), wheels, *options))
+    assert first.stdout.startswith(f"shimcheck {OLD} "), first.stderr
+    swap_prefix(sandbox.root / "prefix", NEW, swap.layout)
+    if after_swap is not None:
+        after_swap()
+    bare = sandbox.run(run_with(str(real / "uv"), wheels, *options))
+    if stale:
+        assert bare.returncode != 0, "bare uv no longer reuses the stale environment"
+        assert ("No module named 'shimcheck'" in bare.stderr
+                or "_uv_ephemeral_overlay.pth" in bare.stderr), bare.stderr
+    else:
+        assert bare.stdout.startswith(f"shimcheck {NEW} "), bare.stderr
+    sandbox.path_dirs = shimmed_path
+    shimmed = sandbox.run(run_with("uv", wheels, *options))
+    assert shimmed.returncode == 0, shimmed.stderr
+    assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
+    if stale:
+        assert len(notes(shimmed.stderr)) == 1, shimmed.stderr
+        assert f"interpreter is now CPython {NEW}" in notes(shimmed.stderr)[0]
+    else:
+        assert notes(shimmed.stderr) == [], shimmed.stderr
+    again = sandbox.run(run_with("uv", wheels, *options))
+    assert again.stdout.startswith(f"shimcheck {NEW} "), again.stderr
+    assert notes(again.stderr) == [], again.stderr
+
+
+def prepare(sandbox: Sandbox, version: str, layout: str, wheels: Path) -> tuple[Swap, Path]:
+    """The swap's facts and the folder of the interpreter built with."""
+    require_python(OLD)
+    require_python(NEW)
+    swap = Swap(version, layout, uv_release(version), wheels)
+    return swap, make_prefix(sandbox.root / "prefix", OLD, layout)
+
+
+# --- the launchers inside a virtual environment ----------------------------------------------
+
+LAUNCHERS_IN_VENV = [("0.13.9", "unversioned"), ("0.6.4", "unversioned"),
+                     ("0.13.9", "symlinked")]
+
+
+@pytest.mark.parametrize(("version", "layout"), LAUNCHERS_IN_VENV)
+def test_launchers_in_a_folder_inside_a_virtual_environment(
+        sandbox: Sandbox, tool_wheels: Path, version: str, layout: str) -> None:
+    """``uvshim install --dir "$VIRTUAL_ENV/shims"``: the venv is neither active nor on PATH,
+    only its ``shims`` folder, which holds no interpreter."""
+    swap, bindir = prepare(sandbox, version, layout, tool_wheels)
+    venv = make_venv(bindir, sandbox.root / "tools-venv")
+    shims = install_launchers(venv / "shims")
+    sandbox.path_dirs = [bindir, swap.real]
+    check_swap(sandbox, swap, [shims, bindir, swap.real], ("--no-project",))
+
+
+# --- a virtual environment's bin first on PATH, remade on the new Python ---------------------
+
+VENV_ON_PATH = [("0.13.9", "unversioned", "beside"), ("0.13.9", "unversioned", "inside"),
+                ("0.6.4", "unversioned", "beside"), ("0.5.0", "unversioned", "inside"),
+                ("0.13.9", "symlinked", "beside")]
+
+
+@pytest.mark.parametrize(("version", "layout", "launchers_at"), VENV_ON_PATH)
+@pytest.mark.parametrize("project", ["no-project", "outside"])
+def test_a_virtual_environment_on_path_remade_on_the_new_python(
+        sandbox: Sandbox, tool_wheels: Path, launchers: Path, version: str, layout: str,
+        launchers_at: str, project: str) -> None:
+    """``ENV PATH=/opt/venv/bin:$PATH`` without ``VIRTUAL_ENV``; the image rebuilt on the new
+    Python makes the venv again at the same path. ``inside``: the launchers are in the venv's
+    ``bin`` (``uvshim install --dir /opt/venv/bin``), written again after the rebuild."""
+    swap, bindir = prepare(sandbox, version, layout, tool_wheels)
+    venv = sandbox.root / "opt-venv"
+
+    def rebuild() -> None:
+        make_venv(bindir, venv)
+        if launchers_at == "inside":
+            install_launchers(venv / "bin")
+
+    rebuild()
+    sandbox.path_dirs = [venv / "bin", bindir, swap.real]
+    shimmed = sandbox.path_dirs if launchers_at == "inside" else [launchers, *sandbox.path_dirs]
+    options = ("--no-project",) if project == "no-project" else ()
+    check_swap(sandbox, swap, shimmed, options, after_swap=rebuild)
+
+
+# --- a workspace member ----------------------------------------------------------------------
+
+WORKSPACE = [("0.13.9", "unversioned", "virtual"), ("0.13.9", "unversioned", "project"),
+             ("0.6.4", "unversioned", "virtual"), ("0.5.0", "unversioned", "project"),
+             ("0.13.9", "symlinked", "virtual")]
+
+
+@pytest.mark.parametrize(("version", "layout", "root"), WORKSPACE)
+def test_uv_run_with_in_a_workspace_member(sandbox: Sandbox, tool_wheels: Path,
+                                           launchers: Path, version: str, layout: str,
+                                           root: str) -> None:
+    """From ``packages/a``: the workspace's ``.venv`` at its root, on the interpreter the
+    members' ``requires-python`` (>=3.10 and >=3.8, and >=3.9 for a root project) allows."""
+    swap, bindir = prepare(sandbox, version, layout, tool_wheels)
+    sandbox.cwd = make_workspace(sandbox.root / "work",
+                                 VIRTUAL_ROOT if root == "virtual" else PROJECT_ROOT)
+    sandbox.path_dirs = [bindir, swap.real]
+    check_swap(sandbox, swap, [launchers, bindir, swap.real])
+    assert (sandbox.root / "work" / ".venv").is_dir()
+    assert not (sandbox.cwd / ".venv").exists()
