@@ -44,7 +44,7 @@ def archives(sandbox: Sandbox) -> set[str]:
 
 def start_gated(sandbox: Sandbox, gate: Path, argv: list[str]) -> list[subprocess.Popen[str]]:
     return [subprocess.Popen(["sh", "-c", GATE_SCRIPT, str(gate), *argv], env=sandbox.env(),
-                             cwd=sandbox.root / "work", stdout=subprocess.PIPE,
+                             cwd=sandbox.cwd or sandbox.root / "work", stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for _ in range(SHIMS)]
 
 
@@ -170,18 +170,31 @@ def test_parallel_shims_rebuild_a_build_change_once(sandbox: Sandbox, tool_wheel
     assert len(archives(sandbox) - before) == 1
 
 
+MEMBER = '[project]\nname = "{name}"\nversion = "0"\nrequires-python = ">=3.10"\n'
+
+
+@pytest.mark.parametrize("where", ["outside a project", "workspace member"])
 def test_parallel_uv_run_with_rebuilds_once(sandbox: Sandbox, tool_wheels: Path,
-                                            launchers: Path) -> None:
-    """16 ``uv run --with shimcheck`` through the ``uv`` launcher after a swap (uv 0.13.9,
-    outside a project): one shim drops the stale link, uv builds one environment, and every
-    run is on the new interpreter."""
+                                            launchers: Path, where: str) -> None:
+    """16 ``uv run --with shimcheck`` through the ``uv`` launcher after a swap (uv 0.13.9),
+    outside a project or from a workspace member's folder (``packages/a`` of a workspace whose
+    ``.venv`` uv remakes at its root): one shim drops the stale link, uv builds one environment,
+    and every run is on the new interpreter."""
     for minor in PYTHONS:
         require_python(minor)
     real = uv_release("0.13.9")
     prefix = sandbox.root / "prefix"
     bindir = make_prefix(prefix, PYTHONS[0], LAYOUT)
     sandbox.path_dirs = [launchers, bindir, real]
-    argv = [str(launchers / "uv"), "run", "--no-project", "--offline", "--find-links",
+    options = ["--no-project"] if where == "outside a project" else []
+    if where == "workspace member":
+        work = sandbox.root / "work"
+        (work / "pyproject.toml").write_text('[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+        for name in ("a", "b"):
+            (work / "packages" / name).mkdir(parents=True)
+            (work / "packages" / name / "pyproject.toml").write_text(MEMBER.format(name=name))
+        sandbox.cwd = work / "packages" / "a"
+    argv = [str(launchers / "uv"), "run", *options, "--offline", "--find-links",
             str(tool_wheels), "--with", "shimcheck", "python", "-c",
             "import shimcheck; shimcheck.main()"]
     assert sandbox.run(argv).stdout.startswith(f"shimcheck {PYTHONS[0]} ")
