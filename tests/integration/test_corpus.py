@@ -10,6 +10,9 @@ another interpreter, help) must still say nothing. Each run stops at the exec of
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,3 +241,189 @@ def installed(built: dict[Path, str], entry: str) -> frozenset[str]:
         lines = metadata.read_text().splitlines()
         names |= {line.split(":", 1)[1].strip() for line in lines if line.startswith("Name:")}
     return frozenset(names)
+
+
+# --- uv run --with, in the layouts people run it in -----------------------------------------
+
+WS_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+MEMBER = '[project]\nname = "{name}"\nversion = "0"\nrequires-python = ">=3.10"\n'
+RUN_OFF = ("--offline", "--find-links", "{wheels}")
+PASS = ("python", "-c", "pass")
+
+
+@dataclass(frozen=True)
+class RunTyped:
+    """``uv ARGS`` typed in one of ``RunCorpus.LAYOUTS``."""
+
+    layout: str
+    args: tuple[str, ...]
+    env: dict[str, str] = field(default_factory=dict)
+    stale_after_swap: bool = True
+    quiet: bool = False
+
+
+def run(layout: str, *args: str, stale: bool = True, quiet: bool = False,
+        **env: str) -> RunTyped:
+    return RunTyped(layout, ("run", *RUN_OFF, *args), env, stale, quiet)
+
+
+def _layout_commands(layout: str) -> dict[str, RunTyped]:
+    """The forms typed in every layout."""
+    return {
+        f"{layout}: with": run(layout, "--with", T, *PASS),
+        f"{layout}: -w": run(layout, "-w", T, *PASS),
+        f"{layout}: with=, a range": run(layout, f"--with={T}>=1", *PASS),
+        f"{layout}: with requirements": run(layout, "--with-requirements",
+                                            "{work}/requirements.txt", *PASS),
+        f"{layout}: quiet": run(layout, "-q", "--with", T, *PASS, quiet=True),
+        f"{layout}: global options first": RunTyped(layout, ("-q", "--color", "never", "run",
+                                                             *RUN_OFF, "--with", T, *PASS),
+                                                     quiet=True),
+        f"{layout}: command after --": run(layout, "--with", T, "--", *PASS),
+    }
+
+
+RUN_CORPUS: dict[str, RunTyped] = {
+    **_layout_commands("lone project"),
+    "lone project: frozen": run("lone project", "--frozen", "--with", T, *PASS),
+    "lone project: no project": run("lone project", "--no-project", "--with", T, *PASS),
+    **_layout_commands("workspace root"),
+    "workspace root: package": run("workspace root", "--package", "a", "--with", T, *PASS),
+    "workspace root: locked": run("workspace root", "--locked", "--with", T, *PASS),
+    **_layout_commands("workspace member"),
+    "workspace member: all packages": run("workspace member", "--all-packages", "--with", T,
+                                          *PASS),
+    "workspace member: from elsewhere": run("venv on PATH", "--directory", "{work}/ws/packages/b",
+                                            "--with", T, *PASS),
+    **_layout_commands("venv on PATH"),
+    "venv on PATH: isolated": run("venv on PATH", "--isolated", "--with", T, *PASS),
+    # The venv is remade on 3.12 and 3.11 is gone: uv finds nothing, there is nothing to drop.
+    "venv on PATH: an old request": run("venv on PATH", "-p", "3.11", "--with", T, *PASS,
+                                        stale=False),
+    **_layout_commands("activated venv"),
+    "activated venv: request it satisfies": run("activated venv", "-p", NEW, "--with", T,
+                                                *PASS),
+    "activated venv: no config": run("activated venv", "--no-config", "--with", T, *PASS),
+    **_layout_commands("launchers in the venv's bin"),
+    **_layout_commands("conda"),
+    "no cache": run("venv on PATH", "--no-cache", "--with", T, *PASS, stale=False),
+    "without --with": run("workspace member", *PASS, stale=False),
+}
+
+
+class RunCorpus:
+    """One world with every layout: a lone project, a workspace (a virtual root, members
+    ``packages/a`` and ``b``), a virtual environment made from the interpreter that is swapped
+    (on PATH, activated, or holding the launchers in its ``bin`` as an image's ``/opt/venv``),
+    and that interpreter's prefix as the active conda environment."""
+
+    def __init__(self, sandbox: Sandbox, wheels: Path) -> None:
+        for minor in (OLD, NEW):
+            require_python(minor)
+        self.sandbox = sandbox
+        self.real = uv_release(NEWEST)
+        self.prefix = sandbox.root / "prefix"
+        self.bindir = make_prefix(self.prefix, OLD, LAYOUT)
+        self.venv = sandbox.root / "opt-venv"
+        work = sandbox.root / "work"
+        (work / "requirements.txt").write_text(f"{T}\n")
+        (work / "plain").mkdir()
+        (work / "lone").mkdir()
+        (work / "lone" / "pyproject.toml").write_text(MEMBER.format(name="lone"))
+        (work / "ws").mkdir()
+        (work / "ws" / "pyproject.toml").write_text(WS_ROOT)
+        for name in ("a", "b"):
+            (work / "ws" / "packages" / name).mkdir(parents=True)
+            (work / "ws" / "packages" / name / "pyproject.toml").write_text(
+                MEMBER.format(name=name))
+        self.make_venv()
+        self.places = {"wheels": str(wheels), "work": str(work)}
+
+    def make_venv(self) -> None:
+        """The image's ``RUN python -m venv /opt/venv`` and ``uvshim install --dir
+        /opt/venv/bin``."""
+        if self.venv.exists():
+            shutil.rmtree(self.venv)
+        subprocess.run([str(self.bindir / "python3"), "-m", "venv", "--without-pip",
+                        str(self.venv)], check=True)
+        subprocess.run([sys.executable, "-m", "uvshim", "install", "--dir",
+                        str(self.venv / "bin")], check=True, capture_output=True)
+
+    def layout(self, name: str) -> tuple[Path, list[Path], dict[str, str]]:
+        """The working folder, PATH and variables of a layout."""
+        work = self.sandbox.root / "work"
+        base = [self.bindir, self.real]
+        venv_bin = self.venv / "bin"
+        return {
+            "lone project": (work / "lone", base, {}),
+            "workspace root": (work / "ws", base, {}),
+            "workspace member": (work / "ws" / "packages" / "a", base, {}),
+            "venv on PATH": (work / "plain", [venv_bin, *base], {}),
+            "activated venv": (work / "plain", [venv_bin, *base],
+                               {"VIRTUAL_ENV": str(self.venv)}),
+            "launchers in the venv's bin": (work / "plain", [venv_bin, *base], {}),
+            "conda": (work / "plain", base, {"CONDA_PREFIX": str(self.prefix),
+                                             "CONDA_DEFAULT_ENV": "prefix"}),
+        }[name]
+
+    def enter(self, typed: RunTyped) -> tuple[list[str], dict[str, str]]:
+        cwd, path, env = self.layout(typed.layout)
+        self.sandbox.cwd = cwd
+        self.sandbox.path_dirs = path
+        args = [arg.format(**self.places) for arg in typed.args]
+        return args, {**env, **{name: value.format(**self.places)
+                                for name, value in typed.env.items()}}
+
+    def run_bare(self, typed: RunTyped) -> None:
+        args, env = self.enter(typed)
+        self.sandbox.run([str(self.real / "uv"), *args], {**self.sandbox.env(), **env})
+
+    def links(self) -> dict[Path, str]:
+        return {entry: os.readlink(entry)
+                for entry in (self.sandbox.root / "cache").glob("environments-v2/*/*")
+                if entry.is_symlink()}
+
+    def notes(self, typed: RunTyped) -> list[str]:
+        args, env = self.enter(typed)
+        seen = audited(self.sandbox, args, "uv", **env)
+        assert seen.argv == [str(self.real / "uv"), *args]
+        return seen.notes
+
+
+@pytest.fixture
+def run_corpus(sandbox: Sandbox, tool_wheels: Path) -> RunCorpus:
+    return RunCorpus(sandbox, tool_wheels)
+
+
+def test_the_uv_run_corpus_is_large_enough() -> None:
+    assert len(RUN_CORPUS) >= 40
+    assert len({typed.layout for typed in RUN_CORPUS.values()}) >= 6
+
+
+def test_uv_run_on_a_healthy_cache_gets_no_line_and_the_argv_unchanged(
+        run_corpus: RunCorpus) -> None:
+    for typed in RUN_CORPUS.values():
+        run_corpus.run_bare(typed)
+    said = {name: run_corpus.notes(typed) for name, typed in RUN_CORPUS.items()}
+    assert {name: notes for name, notes in said.items() if notes} == {}
+
+
+def test_uv_run_after_a_swap_drops_every_stale_environment_it_would_layer(
+        run_corpus: RunCorpus) -> None:
+    for typed in RUN_CORPUS.values():
+        run_corpus.run_bare(typed)
+    built = run_corpus.links()
+    swap_prefix(run_corpus.prefix, NEW, LAYOUT)
+    run_corpus.make_venv()  # the image rebuilt on the new Python
+    wrong: dict[str, tuple[list[str], int]] = {}
+    for name, typed in RUN_CORPUS.items():
+        for entry, target in built.items():
+            if not os.path.lexists(entry):
+                os.symlink(target, entry)  # dropped by the command before
+        notes = run_corpus.notes(typed)
+        dropped = len(set(built) - set(run_corpus.links()))
+        said = 1 if typed.stale_after_swap and not typed.quiet else 0
+        if bool(dropped) != typed.stale_after_swap or len(notes) != said or not all(
+                "so uv builds" in note for note in notes):
+            wrong[name] = (notes, dropped)
+    assert not wrong, wrong
