@@ -13,8 +13,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 import pytest
 
@@ -215,21 +217,48 @@ def test_after_a_swap_every_command_that_would_reuse_the_stale_environment_drops
     built = corpus.links()
     assert len({entry.parent for entry in built}) >= 2  # the default bucket and python3's
     swap_prefix(corpus.prefix, NEW, LAYOUT)
+
+    def names_each(note: str, gone: set[Path]) -> None:
+        assert_each_names_one(note, [str(entry) for entry in gone],
+                              lambda clause, entry: clause.tools == installed(built, entry))
+
+    wrong = mismatches_after_swap(CORPUS, built, corpus.notes, corpus.links, names_each)
+    assert not wrong, wrong
+
+
+class Command(Protocol):
+    @property
+    def stale_after_swap(self) -> bool: ...
+    @property
+    def quiet(self) -> bool: ...
+
+
+C = TypeVar("C", bound=Command)
+
+
+def mismatches_after_swap(
+        commands: Mapping[str, C], built: dict[Path, str], notes_of: Callable[[C], list[str]],
+        links: Callable[[], dict[Path, str]],
+        each_note: Callable[[str, set[Path]], None] | None = None,
+) -> dict[str, tuple[list[str], int]]:
+    """Each command run after the swap with every environment built before it in place: those
+    that drop nothing though uv would reuse a stale one, drop one though uv would not, or do not
+    say it in one line (none under ``-q``)."""
     wrong: dict[str, tuple[list[str], int]] = {}
-    for name, typed in CORPUS.items():
+    for name, typed in commands.items():
         for entry, target in built.items():
             if not os.path.lexists(entry):
                 os.symlink(target, entry)  # dropped by the command before
-        notes = corpus.notes(typed)
-        gone = set(built) - set(corpus.links())
+        notes = notes_of(typed)
+        gone = set(built) - set(links())
         said = 1 if typed.stale_after_swap and not typed.quiet else 0
         if bool(gone) != typed.stale_after_swap or len(notes) != said or not all(
                 "so uv builds" in note for note in notes):
             wrong[name] = (notes, len(gone))
         for note in notes:
-            assert_each_names_one(note, [str(entry) for entry in gone],
-                                  lambda clause, entry: clause.tools == installed(built, entry))
-    assert not wrong, wrong
+            if each_note is not None:
+                each_note(note, gone)
+    return wrong
 
 
 def installed(built: dict[Path, str], entry: str) -> frozenset[str]:
@@ -415,15 +444,5 @@ def test_uv_run_after_a_swap_drops_every_stale_environment_it_would_layer(
     built = run_corpus.links()
     swap_prefix(run_corpus.prefix, NEW, LAYOUT)
     run_corpus.make_venv()  # the image rebuilt on the new Python
-    wrong: dict[str, tuple[list[str], int]] = {}
-    for name, typed in RUN_CORPUS.items():
-        for entry, target in built.items():
-            if not os.path.lexists(entry):
-                os.symlink(target, entry)  # dropped by the command before
-        notes = run_corpus.notes(typed)
-        dropped = len(set(built) - set(run_corpus.links()))
-        said = 1 if typed.stale_after_swap and not typed.quiet else 0
-        if bool(dropped) != typed.stale_after_swap or len(notes) != said or not all(
-                "so uv builds" in note for note in notes):
-            wrong[name] = (notes, dropped)
+    wrong = mismatches_after_swap(RUN_CORPUS, built, run_corpus.notes, run_corpus.links)
     assert not wrong, wrong

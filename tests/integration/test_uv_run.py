@@ -26,6 +26,7 @@ import pytest
 from _support.audit import audited, settle
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
+from _support.swap_checks import assert_bare_after_swap, assert_repaired, notes
 from _support.uv_binaries import reuses_stale_env, uv_release
 
 OLD, NEW = "3.11", "3.12"
@@ -48,10 +49,6 @@ def run_with(first: str, wheels: Path, mode: str) -> list[str]:
     project = ["--no-project"] if mode == "no-project" else []
     return [first, "run", *project, "--offline", "--find-links", str(wheels),
             "--with", "shimcheck", "python", "-c", PRINT]
-
-
-def notes(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("uvshim:")]
 
 
 def entries(sandbox: Sandbox) -> dict[str, str]:
@@ -86,25 +83,12 @@ def test_uv_run_with_after_a_swap(sandbox: Sandbox, tool_wheels: Path, launchers
     swap_prefix(sandbox.root / "prefix", NEW, layout)
     stale = reuses_stale_env(version, layout)
     bare = sandbox.run(run_with(str(real / "uv"), tool_wheels, mode))
-    if stale:
-        assert bare.returncode != 0, "bare uv no longer reuses the stale environment"
-        assert ("No module named 'shimcheck'" in bare.stderr
-                or "_uv_ephemeral_overlay.pth" in bare.stderr), bare.stderr
-    else:
-        assert bare.stdout.startswith(f"shimcheck {NEW} "), bare.stderr
+    assert_bare_after_swap(bare, stale, NEW)
 
     sandbox.path_dirs = [launchers, bindir, real]
     shimmed = sandbox.run(run_with("uv", tool_wheels, mode))
-    assert shimmed.returncode == 0, shimmed.stderr
-    assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
-    if stale:
-        assert len(notes(shimmed.stderr)) == 1, shimmed.stderr
-        assert f"interpreter is now CPython {NEW}" in notes(shimmed.stderr)[0]
-    else:
-        assert notes(shimmed.stderr) == []
     again = sandbox.run(run_with("uv", tool_wheels, mode))
-    assert again.stdout.startswith(f"shimcheck {NEW} "), again.stderr
-    assert notes(again.stderr) == []
+    assert_repaired(shimmed, again, stale, NEW)
 
 
 def test_a_right_environment_is_never_touched(sandbox: Sandbox, tool_wheels: Path,

@@ -28,6 +28,7 @@ import pytest
 
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
+from _support.swap_checks import assert_bare_after_swap, assert_repaired
 from _support.uv_binaries import reuses_stale_env, uv_release
 
 OLD, NEW = "3.11", "3.12"
@@ -40,10 +41,6 @@ PROJECT_ROOT = MEMBER.format(name="root", requires=">=3.9") + VIRTUAL_ROOT
 def run_with(first: str, wheels: Path, *options: str) -> list[str]:
     return [first, "run", *options, "--offline", "--find-links", str(wheels),
             "--with", "shimcheck", "python", "-c", PRINT]
-
-
-def notes(stderr: str) -> list[str]:
-    return [line for line in stderr.splitlines() if line.startswith("uvshim:")]
 
 
 def install_launchers(folder: Path) -> Path:
@@ -95,24 +92,11 @@ def check_swap(sandbox: Sandbox, swap: Swap, shimmed_path: list[Path],
     if after_swap is not None:
         after_swap()
     bare = sandbox.run(run_with(str(real / "uv"), wheels, *options))
-    if stale:
-        assert bare.returncode != 0, "bare uv no longer reuses the stale environment"
-        assert ("No module named 'shimcheck'" in bare.stderr
-                or "_uv_ephemeral_overlay.pth" in bare.stderr), bare.stderr
-    else:
-        assert bare.stdout.startswith(f"shimcheck {NEW} "), bare.stderr
+    assert_bare_after_swap(bare, stale, NEW)
     sandbox.path_dirs = shimmed_path
     shimmed = sandbox.run(run_with("uv", wheels, *options))
-    assert shimmed.returncode == 0, shimmed.stderr
-    assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
-    if stale:
-        assert len(notes(shimmed.stderr)) == 1, shimmed.stderr
-        assert f"interpreter is now CPython {NEW}" in notes(shimmed.stderr)[0]
-    else:
-        assert notes(shimmed.stderr) == [], shimmed.stderr
     again = sandbox.run(run_with("uv", wheels, *options))
-    assert again.stdout.startswith(f"shimcheck {NEW} "), again.stderr
-    assert notes(again.stderr) == [], again.stderr
+    assert_repaired(shimmed, again, stale, NEW)
 
 
 def prepare(sandbox: Sandbox, version: str, layout: str, wheels: Path) -> tuple[Swap, Path]:
