@@ -65,9 +65,10 @@ class Bench:
     def argv(self, uvx: Path) -> list[str]:
         return [str(uvx), "--offline", "--find-links", str(self.wheels), "shimcheck"]
 
-    def run(self, argv: list[str], expect: bytes = b"shimcheck 3.12", **extra_env: str) -> float:
+    def run(self, argv: list[str], expect: bytes = b"shimcheck 3.12", cwd: Path | None = None,
+            **extra_env: str) -> float:
         start = time.perf_counter()
-        done = subprocess.run(argv, env={**self.env, **extra_env}, cwd=self.root / "work",
+        done = subprocess.run(argv, env={**self.env, **extra_env}, cwd=cwd or self.root / "work",
                               capture_output=True, check=False)
         elapsed = time.perf_counter() - start
         if done.returncode != 0 or not done.stdout.startswith(expect):
@@ -99,20 +100,52 @@ posix.execv({uv!r}, [{uv!r}, *sys.argv[1:]])
 """
 
 
+WORKSPACE_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+MEMBER = '[project]\nname = "{name}"\nversion = "0"\nrequires-python = ">=3.10"\n'
+
+
+def layouts(bench: Bench) -> tuple[Path, str]:
+    """A workspace with members ``packages/a`` and ``b`` (returns a's folder), and a virtual
+    environment made from the interpreter (returns PATH with its ``bin`` after the launchers,
+    as an image's ``ENV PATH=/opt/venv/bin:$PATH``)."""
+    workspace = bench.root / "ws"
+    for name in ("a", "b"):
+        (workspace / "packages" / name).mkdir(parents=True)
+        (workspace / "packages" / name / "pyproject.toml").write_text(MEMBER.format(name=name))
+    (workspace / "pyproject.toml").write_text(WORKSPACE_ROOT)
+    venv = bench.root / "opt-venv"
+    subprocess.run([str(bench.bindir / "python3"), "-m", "venv", "--without-pip", str(venv)],
+                   check=True)
+    path = bench.env["PATH"].split(os.pathsep)
+    return workspace / "packages" / "a", os.pathsep.join([path[0], str(venv / "bin"), *path[1:]])
+
+
 def uv_run_cases(bench: Bench) -> dict[str, Callable[[], float]]:
-    """`uv run --with` bare, replayed and in full; `uv run python -c pass` bare, through the
-    launcher (replayed, and in full: a parse that stops at `run`) and through a launcher that
-    does nothing but exec uv (the floor of any Python launcher)."""
+    """`uv run --with` bare, replayed and in full: outside a project, from a workspace member's
+    folder, and with a virtual environment's ``bin`` on PATH; `uv run python -c pass` bare,
+    through the launcher (replayed, and in full: a parse that stops at `run`) and through a
+    launcher that does nothing but exec uv (the floor of any Python launcher)."""
     noop = bench.root / "noop-uv"
     noop.write_text(NOOP_LAUNCHER.format(python=sys.executable, uv=str(bench.real / "uv")))
     noop.chmod(0o755)
     with_args = [arg.replace("{wheels}", str(bench.wheels)) for arg in UV_RUN_WITH]
 
-    def case(first: Path, args: list[str], expect: bytes, **env: str) -> Callable[[], float]:
-        return lambda: bench.run([str(first), *args], expect, **env)
+    def case(first: Path, args: list[str], expect: bytes, cwd: Path | None = None,
+             **env: str) -> Callable[[], float]:
+        return lambda: bench.run([str(first), *args], expect, cwd, **env)
 
     real, shim = bench.real / "uv", bench.launchers / "uv"
+    member, venv_path = layouts(bench)
+    in_project = [arg for arg in with_args if arg != "--no-project"]
     return {
+        "member_bare": case(real, in_project, b"shimcheck 3.12", member),
+        "member_shim": case(shim, in_project, b"shimcheck 3.12", member),
+        "member_shim_full": case(shim, in_project, b"shimcheck 3.12", member,
+                                 UVSHIM_FAST_PATH="0"),
+        "venv_path_bare": case(real, with_args, b"shimcheck 3.12", PATH=venv_path),
+        "venv_path_shim": case(shim, with_args, b"shimcheck 3.12", PATH=venv_path),
+        "venv_path_shim_full": case(shim, with_args, b"shimcheck 3.12", PATH=venv_path,
+                                    UVSHIM_FAST_PATH="0"),
         "with_bare": case(real, with_args, b"shimcheck 3.12"),
         "with_shim": case(shim, with_args, b"shimcheck 3.12"),
         "with_shim_full": case(shim, with_args, b"shimcheck 3.12", UVSHIM_FAST_PATH="0"),
@@ -129,8 +162,8 @@ def measure_uv_run(bench: Bench, rounds: int) -> dict[str, dict[str, float]]:
         for run_case in cases.values():
             run_case()
     settle()
-    cases["with_shim"]()  # keep the memos
-    cases["plain_shim"]()
+    for name in ("with_shim", "plain_shim", "member_shim", "venv_path_shim"):
+        cases[name]()  # keep the memos
     return {name: summary(values) for name, values in interleave(rounds, cases).items()}
 
 
@@ -346,6 +379,9 @@ def print_report(report: dict[str, object]) -> None:
     uv_run = report["uv_run"]
     assert isinstance(uv_run, dict)
     for name, bare_name in (("with_shim", "with_bare"), ("with_shim_full", "with_bare"),
+                            ("member_shim", "member_bare"), ("member_shim_full", "member_bare"),
+                            ("venv_path_shim", "venv_path_bare"),
+                            ("venv_path_shim_full", "venv_path_bare"),
                             ("plain_noop_launcher", "plain_bare"), ("plain_shim", "plain_bare"),
                             ("plain_shim_full", "plain_bare")):
         s, base = uv_run[name], uv_run[bare_name]["median"]
