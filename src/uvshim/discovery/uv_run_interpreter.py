@@ -43,7 +43,11 @@ from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
 from uvshim.uv.argv import layers_requirements
 from uvshim.uv.cache_key import hashed_paths
-from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK, LOCAL_SCRIPTS_PERSISTENT
+from uvshim.uv.releases import (
+    BASE_PYTHON_BY_LANDMARK,
+    GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON,
+    LOCAL_SCRIPTS_PERSISTENT,
+)
 from uvshim.uv.settings import is_true, user_config_dir
 from uvshim.versions import Version
 
@@ -272,8 +276,9 @@ def _pin(inv: UvInvocation, query: UvRunQuery, start: str,
         raise UndecidableError(f"the global pin {found} with uv {query.uv_version}'s uv run "
                                "is not verified")
     text = _checked_pin(found)
-    if project is not None and not _pin_fits(text, project.requires_python):
-        return None  # "Ignore global version files that are incompatible with requires-python"
+    if project is not None and query.uv_version >= GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON \
+            and not _pin_fits(text, project.requires_python):
+        return None
     return text
 
 

@@ -55,6 +55,11 @@ LOCAL_SCRIPTS_PERSISTENT = Version("0.5.31")
 # ``find_base_python``, which follows the executable's links until one sits in a folder with
 # ``lib/pythonX.Y/os.py`` (#11254; ``crates/uv/src/commands/project/environment.rs``).
 BASE_PYTHON_BY_LANDMARK = Version("0.5.29")
+# In a project, a global ``.python-version`` whose version ``requires-python`` excludes is left
+# unread ("Ignore global version files that are incompatible with requires-python",
+# ``WorkspacePython::from_request`` in ``crates/uv/src/commands/project/mod.rs``; absent at
+# 0.9.29). uv run's global pin is modelled from 0.10.0 only.
+GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON = Version("0.9.30")
 
 
 # --- discovery (uv-python) ------------------------------------------------------------------
