@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import pytest
 
+from _support.audit import audited, settle
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
 from _support.swap_checks import assert_bare_after_swap, assert_repaired
@@ -175,3 +176,40 @@ def test_uv_run_with_in_a_workspace_member(sandbox: Sandbox, tool_wheels: Path,
     check_swap(sandbox, swap, [launchers, bindir, swap.real])
     assert (sandbox.root / "work" / ".venv").is_dir()
     assert not (sandbox.cwd / ".venv").exists()
+
+
+@pytest.mark.parametrize("where", ["workspace member", "venv on PATH"])
+def test_the_layouts_replay_their_memo(sandbox: Sandbox, tool_wheels: Path, where: str) -> None:
+    """Warm, a member's ``uv run --with`` and one with a venv on PATH replay the memo of the
+    check (no process started), and the swap voids it."""
+    swap, bindir = prepare(sandbox, "0.13.9", "unversioned", tool_wheels)
+    sandbox.path_dirs = [bindir, swap.real]
+    if where == "workspace member":
+        sandbox.cwd = make_workspace(sandbox.root / "work", VIRTUAL_ROOT)
+    else:
+        venv = make_venv(bindir, sandbox.root / "opt-venv")
+        sandbox.path_dirs = [venv / "bin", bindir, swap.real]
+    args = run_with("uv", tool_wheels)[1:]
+    assert sandbox.run([str(swap.real / "uv"), *args]).stdout.startswith(f"shimcheck {OLD} ")
+    audited(sandbox, args, mode="uv")  # records the environment's build: a write, no memo
+    for _ in range(3):
+        # A file the check read can change inside the settle window on a busy machine (a hard
+        # link made elsewhere to the shared interpreter moves its ctime): no memo is then kept,
+        # rightly, and the next round settles and tries again.
+        settle()
+        full = audited(sandbox, args, mode="uv")
+        assert full.full_check
+        assert full.notes == []
+        replayed = audited(sandbox, args, mode="uv")
+        if not replayed.full_check:
+            break
+    assert not replayed.full_check
+    assert replayed.argv == full.argv == [str(swap.real / "uv"), *args]
+    assert replayed.spawned == []
+
+    swap_prefix(sandbox.root / "prefix", NEW, "unversioned")
+    if where == "venv on PATH":
+        make_venv(bindir, sandbox.root / "opt-venv")
+    after = audited(sandbox, args, mode="uv")
+    assert after.full_check
+    assert len(after.notes) == 1, after.notes
