@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from uvshim.interpreter_identity import InterpreterIdentity
+    from uvshim.uv.options import LevelName
 
 DEFAULT_TIMEOUT_S = 20.0
 
@@ -163,12 +164,13 @@ def _version(binary: _Uv) -> tuple[Version | None, Failure | None]:
                          f"`uv --version` printed {done.stdout.strip()[:60]!r}")
 
 
-def _help(binary: _Uv, version: Version, level: str, added: list[str]) -> Failure | None:
-    args = HELP_COMMANDS[level]  # type: ignore[index]
+def _help(binary: _Uv, version: Version, level: LevelName, added: list[str]
+          ) -> Failure | None:
+    args = HELP_COMMANDS[level]
     done = binary.run(*args)
     if done.returncode != 0:
         return Failure(f"list its options in `uv {' '.join(args)}`", _exit(done))
-    difference = compare_help(done.stdout, version, level)  # type: ignore[arg-type]
+    difference = compare_help(done.stdout, version, level)
     added += [f"{difference.command}: {option}" for option in difference.added]
     if difference.missing:
         return Failure(f"list the options uvshim parses in `{difference.command}`",
