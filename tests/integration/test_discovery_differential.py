@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -359,9 +360,10 @@ class RunLayout:
     no_project: bool = False
     python: str | None = None
     local_pin: str | None = None
-    venv: str | None = None  # "dot" (work/.venv on 3.12), "active" (VIRTUAL_ENV on 3.12),
-    # "path" (its bin first on PATH) or "shims" (a folder without interpreters inside it, first
-    # on PATH)
+    # "dot" (work/.venv on 3.12), "dot-gone" (the same on a 3.12 since removed), "active"
+    # (VIRTUAL_ENV on 3.12), "path" (its bin first on PATH) or "shims" (a folder without
+    # interpreters inside it, first on PATH)
+    venv: str | None = None
     expect_undecidable: bool = False
     runs_before: int = 0  # runs of the same command before the one compared
     files: tuple[tuple[str, str], ...] = ()  # (path under work, text)
@@ -417,6 +419,8 @@ RUN_LAYOUTS = (
     RunLayout("unmanaged-project", local_pin="3.12",
               files=(("pyproject.toml", _member("u", ">=3.10", "[tool.uv]\nmanaged = false\n")),)),
     RunLayout("no-config-pin", no_project=True, local_pin="3.12", options=("--no-config",)),
+    # The project's .venv was made on an interpreter since removed: uv makes it anew.
+    RunLayout("project-venv-base-gone", project=True, venv="dot-gone"),
     RunLayout("python-versions-file", no_project=True,
               files=((".python-versions", "3.12\n3.11\n"),)),
 )
@@ -440,9 +444,13 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(text)
     if layout.venv:
-        venv = work / ".venv" if layout.venv == "dot" else root / "venv"
-        subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(p312 / "python3"), str(venv)],
+        venv = work / ".venv" if layout.venv.startswith("dot") else root / "venv"
+        base = make_prefix(root / "gone", "3.12", "symlinked") if layout.venv == "dot-gone" \
+            else p312
+        subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(base / "python3"), str(venv)],
                        env=env, cwd=work, check=True, capture_output=True)
+        if layout.venv == "dot-gone":
+            shutil.rmtree(root / "gone")
         if layout.venv == "active":
             env["VIRTUAL_ENV"] = str(venv)
         if layout.venv in ("path", "shims"):
