@@ -235,7 +235,7 @@ main("uvx", sys.argv[1:])
 
 def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
     """Processes started and files opened by a warm shim run, up to its exec of uv."""
-    from uvshim.commands.install import runtime_paths  # noqa: PLC0415
+    from uvshim.commands.launcher_template import runtime_paths  # noqa: PLC0415
 
     code = AUDIT.replace("PATHS", json.dumps(runtime_paths()))
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code, *bench.argv(Path("x"))[1:]],

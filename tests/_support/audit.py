@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 
 from _support.sandbox import Sandbox
-from uvshim.commands.install import runtime_paths
+from uvshim.commands.launcher_template import runtime_paths
 from uvshim.memo import SETTLE_NS
 
 # Reports with repr(), not json, and uses posix, not os: the harness must import nothing the

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 import sys
 import warnings
@@ -18,6 +19,14 @@ import pytest
 
 from uvshim.cli import main
 from uvshim.commands import install
+from uvshim.commands import launcher_readback as readback
+from uvshim.commands.install_manifest import manifest_path
+from uvshim.commands.launcher_template import (
+    SHIM_NAMES,
+    render_launcher,
+    repair_hint,
+    runtime_paths,
+)
 from uvshim.errors import UvshimError
 from uvshim.uv.binary import is_launcher
 
@@ -73,7 +82,7 @@ def test_reinstall_over_own_launchers_is_quiet_and_idempotent(tmp_path: Path) ->
     before = (folder / "uvx").read_text()
     install.install_launchers(folder)
     assert (folder / "uvx").read_text() == before
-    assert json.loads(install.manifest_path(folder).read_text())["created_folder"] is True
+    assert json.loads(manifest_path(folder).read_text())["created_folder"] is True
 
 
 def test_real_uv_is_never_replaced_even_with_force(tmp_path: Path) -> None:
@@ -161,7 +170,7 @@ def test_only_installs_add_up_in_the_manifest(tmp_path: Path) -> None:
     folder = tmp_path / "shims"
     install.install_launchers(folder, names=("uvx",))
     install.install_launchers(folder, names=("uv",))
-    assert sorted(json.loads(install.manifest_path(folder).read_text())["files"]) == ["uv", "uvx"]
+    assert sorted(json.loads(manifest_path(folder).read_text())["files"]) == ["uv", "uvx"]
     assert install.uninstall_launchers(folder).removed == (folder / "uvx", folder / "uv")
     assert not folder.exists()
 
@@ -279,8 +288,8 @@ def test_cli_os_errors_name_the_path(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def render(name: str = "uvx", python: str = "/opt/py/bin/python3", real_uv: str | None = None,
            ) -> str:
-    hint = install.repair_hint(Path("/opt/shims"), install.SHIM_NAMES, replace_uvx=False)
-    return install.render_launcher(name, python, ["/opt/site"], real_uv, hint)
+    hint = repair_hint(Path("/opt/shims"), SHIM_NAMES, replace_uvx=False)
+    return render_launcher(name, python, ["/opt/site"], real_uv, hint)
 
 
 @pytest.mark.parametrize("python", ["/opt/py/bin/python3", "/opt/a b/python3",
@@ -308,7 +317,7 @@ def test_launcher_refuses_paths_its_shell_part_cannot_hold(python: str) -> None:
 
 def test_uv_and_uvx_launchers_differ_only_in_what_they_run() -> None:
     uvx, uv = render("uvx").splitlines(), render("uv").splitlines()
-    assert uv.pop(3) == ("# `uv tool run` and `uv tool uvx` are checked like uvx; every other "
+    assert uv.pop(3) == ("# `uv run`, `uv tool run` and `uv tool uvx` are checked; every other "
                          "uv command runs untouched.")
     assert [(a, b) for a, b in zip(uvx, uv) if a != b] == [
         ("# uvshim-launcher: the uvx shim of one uvshim installation, written by `uvshim "
@@ -324,14 +333,14 @@ def test_uv_and_uvx_launchers_differ_only_in_what_they_run() -> None:
 
 def test_repair_hint_names_the_folder_and_how_it_was_installed() -> None:
     shims, image = Path("/home/me/.local/share/uvshim/bin"), Path("/usr/local/bin")
-    assert install.repair_hint(shims, ("uvx", "uv"), replace_uvx=False) == (
+    assert repair_hint(shims, ("uvx", "uv"), replace_uvx=False) == (
         f"reinstall uvshim and run `uvshim install --dir {shims}`, or take {shims} off PATH")
-    assert install.repair_hint(shims, ("uvx",), replace_uvx=False).startswith(
+    assert repair_hint(shims, ("uvx",), replace_uvx=False).startswith(
         f"reinstall uvshim and run `uvshim install --dir {shims} --only uvx`")
-    assert install.repair_hint(image, ("uvx",), replace_uvx=True) == (
+    assert repair_hint(image, ("uvx",), replace_uvx=True) == (
         f"reinstall uvshim and run `uvshim install --dir {image} --replace-uvx`, or put the "
         f"real uvx back: `mv {image}/.uvshim/replaced/uvx {image}/uvx`")
-    assert '--dir "/opt/a b"' in install.repair_hint(Path("/opt/a b"), ("uv",), replace_uvx=False)
+    assert '--dir "/opt/a b"' in repair_hint(Path("/opt/a b"), ("uv",), replace_uvx=False)
 
 
 class ExecCalledError(RuntimeError):
@@ -401,14 +410,14 @@ EARLIER_POLYGLOT = ("#!/bin/sh\n''''exec '/opt/a b/python3' -I -S \"$0\" \"$@\" 
 
 
 def test_launcher_target_reads_this_and_earlier_launchers() -> None:
-    assert install.launcher_target(render(python="/opt/a b/python3")) == install.LauncherTarget(
+    assert readback.launcher_target(render(python="/opt/a b/python3")) == readback.LauncherTarget(
         "/opt/a b/python3", ("/opt/site",), falls_back=True)
-    assert install.launcher_target(EARLIER_DIRECT) == install.LauncherTarget(
+    assert readback.launcher_target(EARLIER_DIRECT) == readback.LauncherTarget(
         "/opt/py/bin/python3", ("/s",), falls_back=False)
-    assert install.launcher_target(EARLIER_POLYGLOT) == install.LauncherTarget(
+    assert readback.launcher_target(EARLIER_POLYGLOT) == readback.LauncherTarget(
         "/opt/a b/python3", ("/s", "/t"), falls_back=False)
-    assert install.launcher_target("#!/bin/sh\necho hi\n") is None
-    assert install.launcher_target("python=/x\nsys.path[:0] = [1]\n") is None
+    assert readback.launcher_target("#!/bin/sh\necho hi\n") is None
+    assert readback.launcher_target("python=/x\nsys.path[:0] = [1]\n") is None
 
 
 def never_loads(python: str, paths: tuple[str, ...]) -> str:
@@ -419,15 +428,15 @@ def test_launcher_problem_names_what_is_broken(tmp_path: Path) -> None:
     python = fake_binary(tmp_path / "py" / "python3", "")
     launcher = tmp_path / "uvx"
     launcher.write_text(render(python=str(python)))
-    assert install.launcher_problem(launcher, lambda _python, _paths: None) is None
-    assert install.launcher_problem(launcher, never_loads) == (
+    assert readback.launcher_problem(launcher, lambda _python, _paths: None) is None
+    assert readback.launcher_problem(launcher, never_loads) == (
         f"{python} cannot load uvshim (ModuleNotFoundError: No module named 'uvshim' "
         f"({python}, 1)), so it runs uv without uvshim")
     python.unlink()
-    assert install.launcher_problem(launcher, never_loads) == (
+    assert readback.launcher_problem(launcher, never_loads) == (
         f"its Python {python} is gone, so it runs uv without uvshim")
     launcher.write_text(EARLIER_DIRECT.replace("/opt/py/bin/python3", str(python)))
-    assert install.launcher_problem(launcher, never_loads) == (
+    assert readback.launcher_problem(launcher, never_loads) == (
         f"its Python {python} is gone, and this launcher of an earlier uvshim fails instead "
         "of running uv")
 
@@ -435,7 +444,7 @@ def test_launcher_problem_names_what_is_broken(tmp_path: Path) -> None:
 def test_check_reports_a_launcher_that_cannot_load_uvshim(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(install, "uv_version", lambda uv, _state: Path(uv).read_text().split()[1])
-    monkeypatch.setattr(install, "_loads_uvshim", never_loads)
+    monkeypatch.setattr(install, "loads_uvshim", never_loads)
     shims = tmp_path / "shims"
     install.install_launchers(shims, names=("uvx",))
     real = image_bin(tmp_path)
@@ -445,7 +454,7 @@ def test_check_reports_a_launcher_that_cannot_load_uvshim(
     assert report.lines == (
         f"uvx: {shims}/uvx comes first on PATH",
         f"uvx: {sys.executable} cannot load uvshim (ModuleNotFoundError: No module named "
-        f"'uvshim' ({sys.executable}, {len(install.runtime_paths())})), so it runs uv without "
+        f"'uvshim' ({sys.executable}, {len(runtime_paths())})), so it runs uv without "
         f"uvshim; point it at this uvshim with `uvshim install --dir {shims}`, or remove it "
         f"with `uvshim uninstall --dir {shims}`",
         "model: uv 0.13.9 is a release uvshim models (0.5.0 to 0.13.9)",
@@ -473,3 +482,25 @@ def test_uninstall_without_dir_finds_recorded_launchers_on_path(
     assert not elsewhere.exists()
     assert (image / "uvx").read_text() == REAL_UVX
     assert (unrecorded / "uvx").exists()
+
+
+# ``uvx`` and ``uv`` as ``uvshim install`` wrote them from two templates, before the one
+# template (Python /opt/py/bin/python3, folders /opt/site and /x, installed in "/opt/a b").
+BEFORE_ONE_TEMPLATE = Path(__file__).parent / "earlier_launchers"
+
+
+def test_launchers_of_the_two_templates_are_read_back_and_uninstalled(tmp_path: Path) -> None:
+    folder = tmp_path / "shims"
+    install.install_launchers(folder)
+    for name in SHIM_NAMES:
+        (folder / name).write_text((BEFORE_ONE_TEMPLATE / name).read_text())
+        assert readback.launcher_target((folder / name).read_text()) == readback.LauncherTarget(
+            "/opt/py/bin/python3", ("/opt/site", "/x"), falls_back=True)
+    assert install.uninstall_launchers(folder).removed == (folder / "uvx", folder / "uv")
+
+
+@pytest.mark.parametrize("name", SHIM_NAMES)
+def test_rendering_fills_every_placeholder_and_drops_the_other_launchers_lines(name: str) -> None:
+    text = render(name, real_uv="/usr/local/bin/uv")
+    assert re.search(r"@[A-Za-z_]*@", text) is None
+    assert text.count("\nexec \"$uv\" ") == 1

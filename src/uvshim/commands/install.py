@@ -1,38 +1,46 @@
-"""Writing, checking and removing the ``uvx`` and ``uv`` launchers of this installation.
+"""``uvshim install``, ``install --check`` and ``uninstall``: the launchers of this
+installation, written from their template (``launcher_template``), recorded in the folder's
+manifest (``install_manifest``) and read back (``launcher_readback``).
 
-What ``install`` writes is recorded in ``<folder>/.uvshim/manifest.json`` beside the
-launchers (not in uvshim's cache folder, which may be wiped or, in an image, be a mount), so
-``uninstall`` removes exactly that and nothing else. A real ``uvx`` that ``--replace-uvx``
-displaces is kept in ``<folder>/.uvshim/replaced/`` and put back by ``uninstall``.
+A real ``uvx`` that ``--replace-uvx`` displaces, or a file ``--force`` displaces, is set aside
+and put back by ``uninstall``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import json
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
+from uvshim.commands.install_manifest import (
+    Manifest,
+    manifest_path,
+    read_manifest,
+    remove_manifest,
+    set_aside_folder,
+    start_manifest,
+    write_manifest,
+)
+from uvshim.commands.launcher_readback import launcher_problem, loads_uvshim
+from uvshim.commands.launcher_template import (
+    SHIM_NAMES,
+    render_launcher,
+    repair_hint,
+    runtime_paths,
+)
 from uvshim.contract.verdict import release_status
 from uvshim.errors import UvshimError
 from uvshim.state import state_dir
 from uvshim.uv.binary import find_real_uv, is_launcher, uv_version
 
-SHIM_NAMES = ("uvx", "uv")
-STATE_FOLDER = ".uvshim"
-MANIFEST_FORMAT = 1
-# Modules the hot path may import; their folders go on the launcher's sys.path.
-_RUNTIME_MODULES = ("uvshim", "packaging", "platformdirs", "tomli")
-# `uvx --version` prints "uvx X" from 0.7.0 and "uv-tool-uvx X" before (uv-facts section 8).
+# `uvx --version` prints "uvx X" from 0.7.0 (``display_name = "uvx"`` on the uvx command,
+# crates/uv-cli/src/lib.rs) and clap's default name, "uv-tool-uvx X", before.
 _UVX_VERSION_RE = re.compile(r"^(?:uvx|uv-tool-uvx) \d+\.\d+\.\d+")
 _UV_VERSION_RE = re.compile(r"^uv \d+\.\d+\.\d+")
 
@@ -53,76 +61,10 @@ class Uninstalled:
     kept: tuple[Path, ...]  # recorded, but no longer our launcher: left alone
 
 
-@dataclass
-class Manifest:
-    """What one folder holds from ``uvshim install``: launcher names, set-aside originals."""
-
-    created_folder: bool
-    python: str
-    real_uv: str | None = None
-    files: dict[str, dict[str, bool]] = field(default_factory=dict)
-
-
 def default_shim_dir() -> Path:
     import platformdirs  # noqa: PLC0415  -- only the management commands need it
 
     return Path(platformdirs.user_data_dir("uvshim", appauthor=False)) / "bin"
-
-
-def runtime_paths() -> list[str]:
-    """The sys.path folders holding uvshim and the dependencies it imports at run time."""
-    folders: list[str] = []
-    for name in _RUNTIME_MODULES:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            continue
-        folder = os.path.dirname(next(iter(spec.submodule_search_locations)))
-        if folder not in folders:
-            folders.append(folder)
-    return folders
-
-
-def render_launcher(name: str, python: str, paths: list[str], real_uv: str | None = None,
-                    repair: str = "") -> str:
-    """The launcher script; ``real_uv`` becomes the default of ``UVSHIM_REAL_UV`` inside it
-    only (never exported), so the user's own setting still wins. ``repair`` is what its one
-    line says to do when it has to run uv without uvshim (see ``repair_hint``)."""
-    defaults = {} if real_uv is None else {"UVSHIM_REAL_UV": real_uv}
-    words = {"@PYTHON@": python, "@REAL_UV@": real_uv or "", "@REPAIR@": repair}
-    text = _template(name)
-    for placeholder, value in words.items():
-        text = text.replace(placeholder, _shell_word(value))
-    return text.replace("@PATHS@", json.dumps(paths)).replace("@DEFAULTS@", json.dumps(defaults))
-
-
-def _shell_word(value: str) -> str:
-    """``value`` quoted for the launcher's shell part, which Python reads as a string literal:
-    a quote, backslash or line break could end or change that literal."""
-    if any(c in value for c in "'\\\n"):
-        raise UvshimError(f"cannot write a launcher naming {value!r}: it has a quote, a "
-                          "backslash or a line break; install uvshim somewhere else")
-    return shlex.quote(value)
-
-
-def repair_hint(folder: Path, names: tuple[str, ...], *, replace_uvx: bool) -> str:
-    """The one command that puts a launcher right when uvshim's installation broke under it:
-    install again from a working uvshim, or undo what install did without uvshim's help."""
-    where = str(folder) if shlex.quote(str(folder)) == str(folder) else f'"{folder}"'
-    if replace_uvx:
-        return (f"reinstall uvshim and run `uvshim install --dir {where} --replace-uvx`, or put "
-                f"the real uvx back: `mv {where}/{STATE_FOLDER}/replaced/uvx {where}/uvx`")
-    only = f" --only {names[0]}" if len(names) == 1 else ""
-    return (f"reinstall uvshim and run `uvshim install --dir {where}{only}`, "
-            f"or take {where} off PATH")
-
-
-def _template(name: str) -> str:
-    # The templates live in shims/ of the repository. A wheel ships them as uvshim/launchers
-    # (pyproject's force-include); an editable install or a source tree reads shims/ itself.
-    shipped = resources.files("uvshim").joinpath("launchers", name)
-    if shipped.is_file():
-        return shipped.read_text(encoding="utf-8")
-    return (Path(__file__).resolve().parents[3] / "shims" / name).read_text(encoding="utf-8")
 
 
 def install_launchers(folder: Path, force: bool = False, *, names: tuple[str, ...] = SHIM_NAMES,
@@ -137,7 +79,7 @@ def install_launchers(folder: Path, force: bool = False, *, names: tuple[str, ..
     real_uv = _sibling_real_uv(folder) if replace_uvx else None
     plans = [(name, _displaces(folder / name, force=force, replace_uvx=replace_uvx))
              for name in names]
-    manifest = _start_manifest(folder)
+    manifest = start_manifest(folder)
     if real_uv is not None:
         manifest.real_uv = real_uv
     for name, displaces in plans:
@@ -194,7 +136,7 @@ def _prints(binary: Path, expected: re.Pattern[str]) -> bool:
 
 
 def _set_aside(folder: Path, name: str) -> Path:
-    keep = folder / STATE_FOLDER / "replaced"
+    keep = set_aside_folder(folder)
     keep.mkdir(parents=True, exist_ok=True)
     # rename keeps a symlink a symlink and the file's mode and owner as they were.
     os.replace(folder / name, keep / name)
@@ -206,55 +148,6 @@ def _write_executable(target: Path, text: str) -> None:
     temporary.write_text(text, encoding="utf-8")
     temporary.chmod(0o755)
     temporary.replace(target)
-
-
-def _start_manifest(folder: Path) -> Manifest:
-    existing = read_manifest(folder)
-    if existing is not None:
-        existing.python = sys.executable
-        return existing
-    created = not folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UvshimError(f"cannot create {folder}: {exc.strerror}; choose another --dir"
-                          ) from None
-    return Manifest(created_folder=created, python=sys.executable)
-
-
-def manifest_path(folder: Path) -> Path:
-    return folder / STATE_FOLDER / "manifest.json"
-
-
-def read_manifest(folder: Path) -> Manifest | None:
-    path = manifest_path(folder)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["format"] != MANIFEST_FORMAT:
-            raise UvshimError(f"{path} has format {data['format']}, not {MANIFEST_FORMAT}; "
-                              "use the uvshim that wrote it")
-        files = {str(k): {"set_aside": bool(v["set_aside"])} for k, v in data["files"].items()}
-        return Manifest(bool(data["created_folder"]), str(data["python"]),
-                        data.get("real_uv"), files)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise UvshimError(f"cannot read {path} ({exc}); remove the launchers there by hand"
-                          ) from None
-
-
-def write_manifest(folder: Path, manifest: Manifest) -> None:
-    path = manifest_path(folder)
-    data = {"format": MANIFEST_FORMAT, "created_folder": manifest.created_folder,
-            "python": manifest.python, "real_uv": manifest.real_uv, "files": manifest.files}
-    try:
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(".manifest.json.tmp")
-        temporary.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-        temporary.replace(path)
-    except OSError as exc:
-        raise UvshimError(f"cannot write {path}: {exc.strerror}; choose a --dir you can write"
-                          ) from None
 
 
 def uninstall_launchers(folder: Path) -> Uninstalled:
@@ -271,11 +164,11 @@ def uninstall_launchers(folder: Path) -> Uninstalled:
             removed.append(target)
         elif os.path.lexists(target):
             kept.append(target)
-        backup = folder / STATE_FOLDER / "replaced" / name
+        backup = set_aside_folder(folder) / name
         if record["set_aside"] and os.path.lexists(backup) and not os.path.lexists(target):
             os.replace(backup, target)
             restored.append(target)
-    _remove_state(folder, manifest.created_folder)
+    remove_manifest(folder, manifest.created_folder)
     return Uninstalled(folder, tuple(removed), tuple(restored), tuple(kept))
 
 
@@ -302,22 +195,6 @@ def _same(one: Path, other: Path) -> bool:
         return one == other
 
 
-def _remove_state(folder: Path, created_folder: bool) -> None:
-    manifest_path(folder).unlink()
-    # rmdir only removes empty folders: a set-aside file we could not put back stays.
-    for empty in (folder / STATE_FOLDER / "replaced", folder / STATE_FOLDER):
-        _rmdir_if_empty(empty)
-    if created_folder:
-        _rmdir_if_empty(folder)
-
-
-def _rmdir_if_empty(folder: Path) -> None:
-    try:
-        folder.rmdir()
-    except OSError:
-        return
-
-
 @dataclass(frozen=True)
 class CheckReport:
     lines: tuple[str, ...]
@@ -334,91 +211,12 @@ def check_launchers(folder: Path, environ: Mapping[str, str]) -> CheckReport:
     verdicts: list[tuple[str, bool]] = []
     for name in manifest.files:
         verdicts.append(_check_first(folder / name, environ))
-        problem = launcher_problem(folder / name, _loads_uvshim)
+        problem = launcher_problem(folder / name, loads_uvshim)
         if problem is not None:
             verdicts.append((f"{name}: {problem}; {_rewrite_hint(folder, manifest)}", False))
     real_uv, uv_ok = _check_real_uv(manifest, environ)
     lines = [line for line, _ in verdicts] + real_uv.split("\n")
     return CheckReport(tuple(lines), ok=uv_ok and all(ok for _, ok in verdicts))
-
-
-@dataclass(frozen=True)
-class LauncherTarget:
-    """What a launcher runs: its Python, and the folders it puts first on sys.path."""
-
-    python: str
-    paths: tuple[str, ...]
-    falls_back: bool  # runs uv without uvshim when that Python or uvshim is broken
-
-
-# The launcher's lines that name them. An earlier uvshim's launcher was run by its "#!" line,
-# or by a one-line shell exec when the path could not stand there, and had no fallback.
-_PYTHON_LINE = re.compile(r"^python=(.+)$", re.MULTILINE)
-_EARLIER_PYTHON = re.compile(r"""^(?:#!(\S+) -IS|''''exec (.+) -I -S "\$0".*)$""", re.MULTILINE)
-_PATHS_LINE = re.compile(r"^sys\.path\[:0\] = (\[.*\])$", re.MULTILINE)
-
-
-def launcher_target(text: str) -> LauncherTarget | None:
-    """Parse a launcher written by this or an earlier ``uvshim install``; None if it is not."""
-    python_line, paths_line = _PYTHON_LINE.search(text), _PATHS_LINE.search(text)
-    earlier = None if python_line else _EARLIER_PYTHON.search(text)
-    quoted = python_line[1] if python_line else earlier and (earlier[1] or earlier[2])
-    if not quoted or paths_line is None:
-        return None
-    try:
-        python, paths = shlex.split(quoted), json.loads(paths_line[1])
-    except ValueError:
-        return None
-    if len(python) != 1 or not all(isinstance(p, str) for p in paths):
-        return None
-    return LauncherTarget(python[0], tuple(paths), falls_back=python_line is not None)
-
-
-def launcher_problem(launcher: Path, loads: Callable[[str, tuple[str, ...]], str | None],
-                     ) -> str | None:
-    """Why ``launcher`` runs uv without uvshim (or, from an earlier uvshim, cannot run it at
-    all); None when it works. ``loads`` tries its Python on its folders (``_loads_uvshim``)."""
-    try:
-        target = launcher_target(launcher.read_text(encoding="utf-8", errors="replace"))
-    except OSError as exc:
-        return f"cannot read {launcher}: {exc.strerror}"
-    if target is None:
-        return None  # not a launcher any more: _check_first says so
-    if not (os.path.isfile(target.python) and os.access(target.python, os.X_OK)):
-        problem = f"its Python {target.python} is gone"
-    else:
-        failure = loads(target.python, target.paths)
-        if failure is None:
-            return None
-        problem = f"{target.python} cannot load uvshim ({failure})"
-    if target.falls_back:
-        return f"{problem}, so it runs uv without uvshim"
-    return f"{problem}, and this launcher of an earlier uvshim fails instead of running uv"
-
-
-# What the launcher imports: the replay, the full check and, for a uv.toml, a TOML parser.
-_LOAD_PROBE = """import sys
-sys.path[:0] = sys.argv[1:]
-import uvshim.entry, uvshim.full_check
-try:
-    import tomllib
-except ImportError:
-    import tomli
-"""
-
-
-def _loads_uvshim(python: str, paths: tuple[str, ...]) -> str | None:
-    """None if ``python`` imports uvshim and what it needs from ``paths``, else the error."""
-    try:
-        done = subprocess.run([python, "-I", "-S", "-c", _LOAD_PROBE, *paths],
-                              capture_output=True, text=True, errors="replace", timeout=60,
-                              check=False, stdin=subprocess.DEVNULL)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return str(exc)
-    if done.returncode == 0:
-        return None
-    lines = done.stderr.strip().splitlines()
-    return lines[-1] if lines else f"exit status {done.returncode}"
 
 
 def _rewrite_hint(folder: Path, manifest: Manifest) -> str:
