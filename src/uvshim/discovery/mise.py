@@ -290,8 +290,10 @@ def plain_tools_table(text: str) -> dict[str, object] | None:
     (``tests/property/test_mise_toml.py``)."""
     tools: dict[str, object] = {}
     header = False
-    for raw in text.split("\n"):
-        line = raw.removesuffix("\r").strip(" \t")
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, 1):
+        # "\r\n" ends a line; a "\r" anywhere else (the last line has no "\n") is an error.
+        line = (raw.removesuffix("\r") if number < len(lines) else raw).strip(" \t")
         if not line or line.startswith("#"):
             continue
         if line == "[tools]" and not header:
