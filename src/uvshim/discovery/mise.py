@@ -40,6 +40,7 @@ from uvshim.discovery.shim_resolution import (
     names_starting,
 )
 from uvshim.program_versions import program_version
+from uvshim.record import Record
 from uvshim.state import state_dir
 from uvshim.versions import InvalidVersionError, Version
 
@@ -76,29 +77,27 @@ _KIND = "uvshim-mise-version-v1"
 STATE_FOLDER = "mise-v1"
 
 
-def mise_binary(path: str) -> str | None:
-    """The ``mise`` binary ``path`` links to (what ``mise reshim`` makes), else None."""
-    try:
-        os.readlink(path)
-    except OSError:
-        return None
-    binary = os.path.realpath(path)
-    return binary if os.path.basename(binary) == "mise" else None
-
-
-class _Folders:
+class _Folders(Record):
     """mise's data, configuration, state and cache folders (``src/env.rs``)."""
 
-    def __init__(self, environ: Mapping[str, str]) -> None:
-        home = environ.get("HOME", "")
-        if not is_plain_absolute(home):
-            raise CannotTellError(f"HOME={home!r} is not a plain absolute path")
-        self.home = home
-        self.data = _folder(environ, "MISE_DATA_DIR", "XDG_DATA_HOME", ".local/share")
-        self.config = _folder(environ, "MISE_CONFIG_DIR", "XDG_CONFIG_HOME", ".config")
-        self.default_config = os.path.join(_xdg(environ, "XDG_CONFIG_HOME", ".config"), "mise")
-        self.state = _folder(environ, "MISE_STATE_DIR", "XDG_STATE_HOME", ".local/state")
-        self.cache = _folder(environ, "MISE_CACHE_DIR", "XDG_CACHE_HOME", ".cache")
+    data: str
+    config: str
+    default_config: str  # where the global configuration is when MISE_CONFIG_DIR is not set
+    state: str
+    cache: str
+
+
+def _folders(environ: Mapping[str, str]) -> _Folders:
+    home = environ.get("HOME", "")
+    if not is_plain_absolute(home):
+        raise CannotTellError(f"HOME={home!r} is not a plain absolute path")
+    return _Folders(
+        data=_folder(environ, "MISE_DATA_DIR", "XDG_DATA_HOME", ".local/share"),
+        config=_folder(environ, "MISE_CONFIG_DIR", "XDG_CONFIG_HOME", ".config"),
+        default_config=os.path.join(_xdg(environ, "XDG_CONFIG_HOME", ".config"), "mise"),
+        state=_folder(environ, "MISE_STATE_DIR", "XDG_STATE_HOME", ".local/state"),
+        cache=_folder(environ, "MISE_CACHE_DIR", "XDG_CACHE_HOME", ".cache"),
+    )
 
 
 def _folder(environ: Mapping[str, str], own: str, xdg: str, default: str) -> str:
@@ -119,11 +118,11 @@ def _xdg(environ: Mapping[str, str], name: str, default: str) -> str:
     return value
 
 
-class _Config:
+class _Config(Record):
     """One configuration file: the tools it names, in its order, with their versions."""
 
-    def __init__(self, path: str, tools: list[tuple[str, list[str]]]) -> None:
-        self.path, self.tools = path, tools
+    path: str
+    tools: list[tuple[str, list[str]]]
 
 
 def resolve_mise(path: str, binary: str, environ: Mapping[str, str], cwd: str) -> Resolution:
@@ -132,7 +131,7 @@ def resolve_mise(path: str, binary: str, environ: Mapping[str, str], cwd: str) -
     program = os.path.basename(path)
     _check_release(binary, environ)
     _check_variables(environ)
-    folders = _Folders(environ)
+    folders = _folders(environ)
     here = os.path.realpath(cwd)
     _check_no_rc_files(here, folders)
     configs = _configs(here, folders)
@@ -385,4 +384,4 @@ def _installed_command(folders: _Folders, version: str, program: str) -> str:
     return command
 
 
-__all__ = ["MISE_NEWEST", "MISE_OLDEST", "mise_binary", "resolve_mise"]
+__all__ = ["MISE_NEWEST", "MISE_OLDEST", "resolve_mise"]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import os
 
-from uvshim.discovery.mise import mise_binary
 from uvshim.discovery.shim_resolution import (
     CannotTellError,
     Resolution,
+    ancestors,
     is_plain_absolute,
+    mise_binary,
     read_head,
     sorted_listing,
 )
@@ -174,8 +175,6 @@ def _hook_files(shim: PyenvShim, environ: Mapping[str, str]) -> dict[str, list[s
     return hooks
 
 
-
-
 def _check_hooks(hooks: Mapping[str, list[str]], command: str) -> None:
     for path in hooks.get(command, []):
         try:
@@ -225,8 +224,6 @@ def _start_folders(environ: Mapping[str, str], cwd: str) -> list[str]:
     return [given, pwd]
 
 
-
-
 def _same_folder(one: str, other: str) -> bool:
     try:
         first, second = os.stat(one), os.stat(other)
@@ -237,14 +234,11 @@ def _same_folder(one: str, other: str) -> bool:
 
 def _local_version_file(start: str) -> str | None:
     """``find_local_version_file``: ``.python-version`` in the folder, then each parent."""
-    root = "" if start == "/" else start
-    while True:
-        path = f"{root}/.python-version"
+    for folder in ancestors(start):
+        path = os.path.join(folder, ".python-version")
         if os.path.isfile(path):
             return path
-        if not root:
-            return None
-        root = root.rpartition("/")[0]
+    return None
 
 
 def _read_version_file(path: str) -> str | None:

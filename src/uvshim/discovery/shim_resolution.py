@@ -28,6 +28,16 @@ def read_head(path: str) -> bytes:
         return b""
 
 
+def mise_binary(path: str) -> str | None:
+    """The ``mise`` binary ``path`` links to (what ``mise reshim`` makes), else None."""
+    try:
+        os.readlink(path)
+    except OSError:
+        return None
+    binary = os.path.realpath(path)
+    return binary if os.path.basename(binary) == "mise" else None
+
+
 def is_plain_absolute(path: str) -> bool:
     parts = path.split("/")
     return path == "/" or (path.startswith("/") and all(

@@ -13,9 +13,9 @@ dispatcher is never cached by its own stat (``identity_cache``).
 
 from __future__ import annotations
 
-from uvshim.discovery.mise import mise_binary, resolve_mise
+from uvshim.discovery.mise import resolve_mise
 from uvshim.discovery.pyenv import pyenv_shim, resolve_pyenv
-from uvshim.discovery.shim_resolution import CannotTellError, Resolution, read_head
+from uvshim.discovery.shim_resolution import CannotTellError, Resolution, mise_binary, read_head
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
