@@ -78,10 +78,9 @@ class UvOption(Record):
     name: str  # canonical long name, without dashes
     short: str | None = None
     aliases: tuple[str, ...] = ()  # other long names (clap aliases, all hidden)
+    # A value, when taken, is required: no option of `uvx` takes an optional one in any release
+    # checked (`--color` alone is "a value is required" from 0.5.0 to 0.13.9).
     takes_value: bool = False
-    # No option of `uvx` takes an optional value in any release checked: `--color` alone is
-    # "a value is required" from 0.5.0 to 0.13.9. Kept so the table can say so.
-    value_optional: bool = False
     repeatable: bool = False  # clap Append or Count; otherwise a second use is an error
     env: str | None = None
     since: str = "0.5.0"
