@@ -29,7 +29,7 @@ from uvshim.uv.binary import find_real_uv, uv_version
 from uvshim.uv.releases import NEWEST_KNOWN
 from uvshim.uv.settings import is_true
 
-# typing and collections.abc cost the hot path ~10 ms of imports: annotations only.
+# typing and collections.abc are dear imports (``python -X importtime``): annotations only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

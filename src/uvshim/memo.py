@@ -1,13 +1,14 @@
 """A memo: a check already made, replayed while nothing it read has changed.
 
-A full check imports ~24 modules (~3.5 ms here) before it decides, and on a warm cache it
-almost always decides "run uv unchanged". When a check ends that way, having said nothing and
-written nothing, ``run`` stores a memo: the invocation (mode, arguments, working folder, user,
-uvshim's version and install folder), every environment variable the check read with its
-value or its absence, and a stamp of every path it looked at (``trace`` records them), with
-the command it exec'd. The next run with the same invocation replays the memo if every
-variable still has its value and every path its stamp; anything else, including a memo it
-cannot read, runs the full check.
+A full check imports most of the package before it decides, and on a warm cache it almost
+always decides "run uv unchanged" (what each costs: ``benchmarks/bench_shim.py``, whose report
+times a replay, ``shim``, beside the full check, ``shim_full``, and bare uv). When a check ends
+that way, having said nothing and written nothing, ``run`` stores a memo: the invocation (mode,
+arguments, working folder, user, uvshim's version and install folder), every environment
+variable the check read with its value or its absence, and a stamp of every path it looked at
+(``trace`` records them), with the command it exec'd. The next run with the same invocation
+replays the memo if every variable still has its value and every path its stamp; anything else,
+including a memo it cannot read, runs the full check.
 
 Why that is enough: the check is deterministic in what it reads. Same values for every read
 means the same path through the code, so the same reads and the same decision. A stamp is what
@@ -19,7 +20,8 @@ time is less than ``SETTLE_NS`` old: a file changed twice within one timestamp t
 unchanged (the "racy" case Git's index has).
 
 A replay imports ``entry``, this module and ``state``, and not even ``os``: with
-``-I -S`` Python has not loaded it, and it costs ~1 ms here, more than the rest of a replay.
+``-I -S`` Python has not loaded it, and its import costs more than the rest of a replay
+(``python -I -S -X importtime -c 'import os'``).
 It calls the built-in ``posix`` module, which ``os`` re-exports; on Windows it uses ``os``.
 """
 

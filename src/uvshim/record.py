@@ -1,7 +1,8 @@
 """Frozen records for the hot path, declared like dataclasses.
 
-``dataclasses`` imports ``inspect`` and generates code for every class: 10-13 ms on this
-machine's start-up, more than all the shim's own work (benchmarks/bench_shim.py). A record
+``dataclasses`` imports ``inspect`` and generates code for every class, which costs more
+start-up than all the shim's own work (``python -X importtime -c 'import dataclasses'``
+against the replay's time in ``benchmarks/bench_shim.py``). A record
 here is a class whose annotated fields become keyword-or-positional constructor arguments,
 with defaults from class attributes; instances are immutable, compare and hash by their
 fields, and print like dataclasses. Type checkers see them as frozen dataclasses.
@@ -38,8 +39,8 @@ class Record:
         cls._defaults = {name: getattr(cls, name) for name in fields if hasattr(cls, name)}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Filled straight into the instance dict: the option table builds ~100 records at
-        # import, and per-field setattr calls were most of its cost.
+        # Filled straight into the instance dict: the option table builds a record per option
+        # at import, and per-field setattr calls were most of its cost.
         fields = self._fields
         if len(args) > len(fields):
             raise TypeError(f"{type(self).__name__} takes {len(fields)} fields, got {len(args)}")

@@ -1,7 +1,7 @@
 """Real interpreters for the integration tests, and the "image bump at the same path".
 
 A prefix is a hard-linked copy of a whole pyenv installation (instant, no disk), without its
-site-packages. Two layouts, as in ../shared/design/reproduce.md:
+site-packages. Two layouts:
 
 - ``symlinked``: pyenv's own, ``bin/python`` and ``bin/python3`` are symlinks to ``python3.X``;
 - ``unversioned``: ``bin/python`` and ``bin/python3`` are real files (hard links) and

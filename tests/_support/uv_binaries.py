@@ -136,7 +136,8 @@ def _download_and_unpack(version: str, root: Path, target: Path) -> None:
 
 
 def reuses_stale_env(version: str, layout: str) -> bool:
-    """Whether bare uv reuses the 3.11 environment after the swap (uv-facts section 2.1):
-    from 0.7.14 uv hashes the canonical path, which carries the version in the symlinked
-    layout; the unversioned layout fails on every release."""
+    """Whether bare uv reuses the 3.11 environment after the swap: from 0.7.14 uv hashes the
+    canonical path for the bucket (``crates/uv/src/commands/project/environment.rs``), which
+    carries the version in the symlinked layout; the unversioned layout fails on every
+    release."""
     return layout == "unversioned" or Version(version) < Version("0.7.14")

@@ -3,8 +3,9 @@
 Each layout (PATH contents, ``--python`` forms, ``UV_PYTHON``, python targets, pins, a fake
 managed installation, preferences) runs under several real uv releases. What uvx used is read
 back from the environment it ran in: the tool prints ``sys.executable`` of that environment,
-whose ``bin/python`` is uv's link to the base interpreter *as uv discovered it* (uv-facts §6);
-``uvx python…`` runs the interpreter itself.
+whose ``bin/python`` is uv's link to the base interpreter *as uv discovered it* (``base_python``
+in ``crates/uv-virtualenv/src/virtualenv.rs``: its ``sys._base_executable`` made absolute, not
+canonical); ``uvx python…`` runs the interpreter itself.
 """
 
 from __future__ import annotations

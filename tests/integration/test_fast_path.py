@@ -2,7 +2,7 @@
 
 A memo must be replayed when nothing changed, and must never be replayed once something the
 check depends on has changed: above all, the interpreter swapped at the same path, the failure
-uvshim exists for. Each run here is ``_support.audit.audited``: through ``fast_path.main`` as
+uvshim exists for. Each run here is ``_support.audit.audited``: through ``entry.main`` as
 the launchers do, stopped at the exec of uv, reporting whether the full check ran (it imports
 ``uvshim.full_check``; a replay never does) and what would have been exec'd.
 """

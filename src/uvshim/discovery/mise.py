@@ -285,8 +285,8 @@ def _mise_toml(path: str, text: str) -> list[tuple[str, list[str]]]:
 def plain_tools_table(text: str) -> dict[str, object] | None:
     """The document ``mise use`` writes (``[tools]``, then ``name = "version"`` lines, blank
     lines and comments), read without importing ``tomllib`` (and with it ``re`` and ``typing``,
-    ~10 ms); None for anything else. Where it answers, ``tomllib`` answers the same
-    (``tests/property/test_mise_toml.py``)."""
+    dear imports: ``python -X importtime -c 'import tomllib'``); None for anything else.
+    Where it answers, ``tomllib`` answers the same (``tests/property/test_mise_toml.py``)."""
     tools: dict[str, object] = {}
     header = False
     lines = text.split("\n")

@@ -12,7 +12,8 @@ PROBE_TIMEOUT_S = 30.0
 
 
 def probe_interpreter(executable: str) -> InterpreterIdentity:
-    """Run the probe inside ``executable`` (10-20 ms) and return what it reports."""
+    """Run the probe inside ``executable`` (an interpreter's start-up, which
+    ``benchmarks/bench_shim.py`` reports as ``cold_identity``) and return what it reports."""
     import json  # noqa: PLC0415  -- the probe is the cold path; keep these off the hot one
     import secrets  # noqa: PLC0415
     import subprocess  # noqa: PLC0415

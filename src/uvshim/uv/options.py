@@ -100,7 +100,7 @@ _RELEASES: dict[str, Version] = {}
 
 
 def _release(text: str) -> Version:
-    """The table names ~20 distinct releases in ~200 places: parse each once per process."""
+    """The table names a few releases in many places: parse each once per process."""
     parsed = _RELEASES.get(text)
     if parsed is None:
         parsed = _RELEASES[text] = Version(text)

@@ -39,7 +39,7 @@ class Scan:
 
 
 def uv_dirs(uv: str, cache_dir: str | None, environ: Mapping[str, str]) -> UvDirs:
-    """Ask uv itself (``uv cache dir`` and friends take no lock and ~15 ms on 0.5.0-0.13.9)."""
+    """Ask uv itself (``uv cache dir`` and friends take no lock, 0.5.0-0.13.9)."""
     cache = cache_dir if cache_dir else _ask_dir(uv, ["cache", "dir"], environ)
     return UvDirs(os.path.abspath(cache), _ask_dir(uv, ["tool", "dir"], environ),
                   _ask_dir(uv, ["python", "dir"], environ))
