@@ -44,13 +44,13 @@ def render_launcher(name: str, python: str, paths: list[str], real_uv: str | Non
     line says to do when it has to run uv without uvshim (see ``repair_hint``)."""
     defaults = {} if real_uv is None else {"UVSHIM_REAL_UV": real_uv}
     words = {"@PYTHON@": python, "@REAL_UV@": real_uv or "", "@REPAIR@": repair}
-    text = launcher_lines(name)
+    text = _launcher_text(name)
     for placeholder, value in words.items():
         text = text.replace(placeholder, _shell_word(value))
     return text.replace("@PATHS@", json.dumps(paths)).replace("@DEFAULTS@", json.dumps(defaults))
 
 
-def launcher_lines(name: str) -> str:
+def _launcher_text(name: str) -> str:
     """The template's lines for launcher ``name``, its name filled in, the rest still to do."""
     if name not in SHIM_NAMES:
         raise ValueError(f"no launcher is named {name!r}")
