@@ -25,8 +25,11 @@ VERSIONS: st.SearchStrategy[Version | None] = st.one_of(
 )
 
 # A value clap takes as a separate token: not empty and not starting with `-`.
-# What a process's argv can hold: any text but NUL (argv strings end at one).
-ARGV_CHARACTERS = st.characters(exclude_characters="\0")
+# What a process's argv can hold: any text but NUL (argv strings end at one). Python decodes
+# argv with surrogateescape, so the only lone surrogates it can hold are U+DC80-U+DCFF, one for
+# each byte that is not UTF-8; any other surrogate cannot reach the shim (nor be passed to uv).
+ARGV_CHARACTERS = st.one_of(st.characters(codec="utf-8", exclude_characters="\0"),
+                            st.characters(min_codepoint=0xDC80, max_codepoint=0xDCFF))
 # A value never starts with "=": attached to a short option (`-b` `=x`) it would read as `-b=x`.
 values = st.text(ARGV_CHARACTERS, min_size=1, max_size=8).filter(
     lambda text: not text.startswith(("-", "=")))

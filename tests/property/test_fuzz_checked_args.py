@@ -79,6 +79,8 @@ def test_nothing_changes_when_nothing_is_stale(world: dict[str, str], args: list
          python="")
 # Found by this test: a tool name holding a line separator split the warning in two lines.
 @example(argv=UvxArgv(None, [], False, "\x1e", []), python="3.12")
+# A path holding a byte that is not UTF-8 (argv decodes it to a lone surrogate).
+@example(argv=UvxArgv(None, ["--cache-dir", "\udcff", "--reinstall"], False, "t", []), python="")
 @PROPERTIES
 def test_a_fallback_flag_never_touches_the_tool_arguments(
         world: dict[str, str], argv: UvxArgv, python: str, tmp_path: Path,
