@@ -6,6 +6,7 @@ One record (``Survey``), made the same way for the shim and for ``explain``, whi
 from __future__ import annotations
 
 from uvshim.discovery.identity_cache import identify
+from uvshim.discovery.query import DiscoveryQuery
 from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
 from uvshim.environments import scan_bucket
 from uvshim.policy import Verdict, judge_all
@@ -41,27 +42,21 @@ def survey(inv: UvInvocation, uv_version: Version, environ: Mapping[str, str],
                              uv_version=uv_version)
     if cache_dir is None:
         return Survey(uv_version, None, None, None, None, "a throw-away cache (--no-cache)")
+    query = DiscoveryQuery(inv, environ, cwd, uv_version, config.python_preference,
+                           lambda path: identify(path, state))
     if inv.level == Level.UV_RUN:
         # Off the uvx path: the model of `uv run` is imported only for it.
         from uvshim.discovery.uv_run_interpreter import (  # noqa: PLC0415
             NothingCachedError,
-            UvRunQuery,
             choose_uv_run_interpreter,
         )
 
-        query = UvRunQuery(config.python_preference, environ, cwd, uv_version,
-                         lambda path: identify(path, state))
         try:
-            choice = choose_uv_run_interpreter(inv, query)
+            choice = choose_uv_run_interpreter(query)
         except NothingCachedError as exc:
             return Survey(uv_version, cache_dir, None, None, None, str(exc))
     else:
-        choice = choose_tool_run_interpreter(
-            python_flag=inv.python_request, command=inv.command, from_spec=inv.from_spec,
-            preference_flag=inv.python_preference, config_preference=config.python_preference,
-            environ=environ, cwd=cwd, uv_version=uv_version,
-            identify=lambda path: identify(path, state),
-        )
+        choice = choose_tool_run_interpreter(query)
     if choice is None:
         return Survey(uv_version, cache_dir, None, None, None,
                       "uv finds no interpreter here, so nothing cached can be reused")

@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from uvshim.discovery.query import DiscoveryQuery
 from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
 from uvshim.errors import InterpreterError
 from uvshim.interpreter_identity import InterpreterIdentity
+from uvshim.uv.argv import parse_uvx
 from uvshim.versions import Version
 
 NEWEST = "0.13.9"
@@ -54,10 +56,11 @@ class World:
 
     def choose(self, uv: str = NEWEST, *, python: str | None = None, command: str = "tool",
                preference: str | None = None) -> InterpreterChoice | None:
-        return choose_tool_run_interpreter(
-            python_flag=python, command=command, from_spec=None, preference_flag=preference,
-            config_preference=None, environ=self.environ, cwd=str(self.root / "work"),
-            uv_version=Version(uv), identify=self.identify)
+        args = [*(["--python", python] if python else []),
+                *(["--python-preference", preference] if preference else []), command]
+        query = DiscoveryQuery(parse_uvx(args, Version(uv)), self.environ, str(self.root / "work"),
+                               Version(uv), None, self.identify)
+        return choose_tool_run_interpreter(query)
 
 
 def chosen(choice: InterpreterChoice | None) -> str | None:

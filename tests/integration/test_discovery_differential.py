@@ -24,8 +24,10 @@ from _support.interpreters import make_prefix
 from _support.sandbox import require_python
 from _support.uv_binaries import under_test, uv_release
 from uvshim.discovery.identity_cache import identify
+from uvshim.discovery.query import DiscoveryQuery
 from uvshim.discovery.search import choose_tool_run_interpreter
 from uvshim.errors import UndecidableError
+from uvshim.uv.argv import parse_uvx
 from uvshim.versions import Version
 
 pytestmark = pytest.mark.integration
@@ -242,11 +244,12 @@ def test_discovery_matches_uvx(layout: Layout, version: str, world: dict[str, st
     run = _prepare(layout, world, tmp_path, version)
     state = tmp_path / "state"
     try:
-        predicted = choose_tool_run_interpreter(
-            python_flag=_fill(layout.python, world) if layout.python else None,
-            command=layout.target, from_spec=None, preference_flag=layout.preference_value,
-            config_preference=None, environ=run.environ, cwd=run.cwd,
-            uv_version=Version(version), identify=lambda path: identify(path, state))
+        words = [*(["--python", _fill(layout.python, world)] if layout.python else []),
+                 *(["--python-preference", layout.preference_value]
+                   if layout.preference_value else []), layout.target]
+        query = DiscoveryQuery(parse_uvx(words, Version(version)), run.environ, run.cwd,
+                               Version(version), None, lambda path: identify(path, state))
+        predicted = choose_tool_run_interpreter(query)
     except UndecidableError as exc:
         pytest.fail(f"undecidable: {exc}")
     actual = _observed(run)
@@ -465,7 +468,7 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
 @pytest.mark.parametrize("layout", RUN_LAYOUTS, ids=lambda layout: layout.name)
 def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: Path,
                                   tmp_path: Path) -> None:
-    from uvshim.discovery.uv_run_interpreter import UvRunQuery, choose_uv_run_interpreter  # noqa: PLC0415
+    from uvshim.discovery.uv_run_interpreter import choose_uv_run_interpreter  # noqa: PLC0415
     from uvshim.uv.argv import parse_uv  # noqa: PLC0415
     from uvshim.uv.cache_key import bucket_dir  # noqa: PLC0415
 
@@ -483,13 +486,13 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
     # The model first, as the shim runs it: before uv makes the project's environment.
     inv = parse_uv(args, Version(version))
     assert inv is not None
-    query = UvRunQuery(None, env, str(work), Version(version),
-                     lambda path: identify(path, tmp_path / "state"))
+    query = DiscoveryQuery(inv, env, str(work), Version(version), None,
+                           lambda path: identify(path, tmp_path / "state"))
     if layout.expect_undecidable:
         with pytest.raises(UndecidableError):
-            choose_uv_run_interpreter(inv, query)
+            choose_uv_run_interpreter(query)
         return
-    choice = choose_uv_run_interpreter(inv, query)
+    choice = choose_uv_run_interpreter(query)
     assert choice is not None
     predicted = os.path.basename(bucket_dir(str(tmp_path / "cache"), choice.identity,
                                             Version(version)))

@@ -182,3 +182,32 @@ def test_explain_uv_run_shows_what_the_shim_does(sandbox: Sandbox, tool_wheels: 
     shimmed = sandbox.run(words)
     assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
     assert report["decision"]["messages"] == notes(shimmed.stderr)
+
+
+@pytest.mark.parametrize("asked", ["pin", "requires-python"])
+def test_explain_says_where_the_python_request_of_uv_run_came_from(
+        sandbox: Sandbox, tool_wheels: Path, asked: str) -> None:
+    """A ``.python-version`` or a project's ``requires-python`` is no ``--python``: explain's
+    why names the file it came from, and real uv runs on the interpreter explain names."""
+    require_python(OLD)
+    require_python(NEW)
+    real = uv_release("0.13.9")
+    work = sandbox.root / "work"
+    older = make_prefix(sandbox.root / "older", OLD, "unversioned")
+    newer = make_prefix(sandbox.root / "newer", NEW, "unversioned")
+    sandbox.path_dirs = [older, newer, real]  # the request passes over the first one
+    if asked == "pin":
+        (work / ".python-version").write_text(f"{NEW}\n")
+        mode, origin = "no-project", f"the .python-version at {work / '.python-version'}: "
+    else:
+        (work / "pyproject.toml").write_text(PYPROJECT.format(requires=f">={NEW}"))
+        mode, origin = "project", f"requires-python >={NEW} of the project at {work}: "
+    words = run_with("uv", tool_wheels, mode)
+    explained = sandbox.run([sys.executable, "-m", "uvshim", "explain", "--json", *words])
+    assert explained.returncode == 0, explained.stderr
+    interpreter = json.loads(explained.stdout)["interpreter"]
+    assert str(interpreter["source"]).startswith(origin), interpreter["source"]
+    assert "--python" not in str(interpreter["source"])
+    assert interpreter["executable"].startswith(str(newer))
+    ran = sandbox.run(run_with(str(real / "uv"), tool_wheels, mode))
+    assert ran.stdout.startswith(f"shimcheck {NEW} "), ran.stderr

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from _support.fake_pythons import World
 from uvshim.discovery.project import base_python, environment_python, find_project
-from uvshim.discovery.uv_run_interpreter import UvRunQuery, choose_uv_run_interpreter
+from uvshim.discovery.query import DiscoveryQuery
+from uvshim.discovery.uv_run_interpreter import choose_uv_run_interpreter
 from uvshim.errors import UndecidableError
 from uvshim.uv.argv import ArgvError, parse_uv, render, with_options
 from uvshim.uv.options import Level
@@ -150,15 +152,42 @@ def test_what_uv_run_does_not_model_is_undecidable(tmp_path: Path, args: list[st
                                                     message: str) -> None:
     inv = parse_uv(args, NEW)
     assert inv is not None
-    query = UvRunQuery(None, environ, str(tmp_path), NEW, never)  # type: ignore[arg-type]
+    query = DiscoveryQuery(inv, environ, str(tmp_path), NEW, None, never)  # type: ignore[arg-type]
     with pytest.raises(UndecidableError, match=message):
-        choose_uv_run_interpreter(inv, query)
+        choose_uv_run_interpreter(query)
 
 
 def test_a_pep_723_script_is_undecidable_where_it_is_cached(tmp_path: Path) -> None:
     write(tmp_path / "s.py", "# /// script\n# dependencies = []\n# ///\n")
     inv = parse_uv(["run", "s.py"], OLD)
     assert inv is not None
-    query = UvRunQuery(None, {}, str(tmp_path), OLD, never)  # type: ignore[arg-type]
+    query = DiscoveryQuery(inv, {}, str(tmp_path), OLD, None, never)  # type: ignore[arg-type]
     with pytest.raises(UndecidableError, match="PEP 723"):
-        choose_uv_run_interpreter(inv, query)
+        choose_uv_run_interpreter(query)
+
+
+@pytest.mark.parametrize(("args", "env", "files", "origin"), [
+    (["--python", "3.12"], {}, {}, "--python 3.12: "),
+    ([], {"UV_PYTHON": "3.12"}, {}, "UV_PYTHON=3.12: "),
+    ([], {}, {".python-version": "3.12\n"}, "the .python-version at {work}/.python-version: "),
+    ([], {}, {"pyproject.toml": PROJECT.replace(">=3.11", ">=3.12")},
+     "requires-python >=3.12 of the project at {work}: "),
+])
+def test_the_why_says_where_the_request_came_from(tmp_path: Path, args: list[str],
+                                                  env: dict[str, str], files: dict[str, str],
+                                                  origin: str) -> None:
+    """A pin or ``requires-python`` is labelled as what it is, never as ``--python``."""
+    world = World(tmp_path)
+    world.python("a", "python", "3.11.7")
+    newer = world.python("b", "python3", "3.12.1")
+    world.on_path("a", "b")
+    work = tmp_path / "work"
+    for name, text in files.items():
+        write(work / name, text)
+    inv = parse_uv(["run", *args, "--with", "x", "python"], NEW)
+    assert inv is not None
+    query = DiscoveryQuery(inv, {**world.environ, **env}, str(work), NEW, None, world.identify)
+    choice = choose_uv_run_interpreter(query)
+    assert choice is not None
+    assert choice.executable == newer
+    assert choice.source.startswith(origin.format(work=work)), choice.source

@@ -51,9 +51,9 @@ from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
-    Identify = Callable[[str], InterpreterIdentity]
+    from uvshim.discovery.query import DiscoveryQuery, Identify, RequestedPython
 
 
 
@@ -65,45 +65,66 @@ class InterpreterChoice(Record):
 
 
 class _Search(Record):
-    """What one discovery reads: the request, the preference and the process context."""
+    """One search: the query, what it looks for, and the preference it judges by."""
 
+    query: DiscoveryQuery
     request: PythonRequest
     preference: str
-    environ: Mapping[str, str]
-    cwd: str
-    uv: Version
-    identify: Identify
+    identify: Identify  # the query's, seeing a version manager's shim as its interpreter
     virtualenvs: bool  # EnvironmentPreference::Any (uv run) rather than OnlySystem (uvx)
 
+    @property
+    def environ(self) -> Mapping[str, str]:
+        return self.query.environ
 
-def choose_tool_run_interpreter(*, python_flag: str | None, command: str | None,
-                                from_spec: str | None, preference_flag: str | None,
-                                config_preference: str | None, environ: Mapping[str, str],
-                                cwd: str, uv_version: Version, identify: Identify,
-                                virtualenvs: bool = False) -> InterpreterChoice | None:
-    """The interpreter ``uvx`` will build its environment with, or None when it finds none.
+    @property
+    def cwd(self) -> str:
+        return self.query.cwd
 
-    ``virtualenvs``: the search ``uv run`` makes outside a project, which also takes virtual
-    environments: the active or nearby one first, and any found on PATH (``virtualenvs.py``).
-    """
-    _refuse_unmodelled_platform(environ, uv_version)
+    @property
+    def uv(self) -> Version:
+        return self.query.uv_version
+
+
+def choose_tool_run_interpreter(query: DiscoveryQuery) -> InterpreterChoice | None:
+    """The interpreter ``uvx`` will build its environment with, or None when it finds none."""
+    _refuse_unmodelled_platform(query.environ, query.uv_version)
     try:
-        request, why = tool_request(python_flag, command, from_spec, environ=environ,
-                                      cwd=cwd, uv=uv_version)
-        preference = python_preference(preference_flag, config_preference, environ, uv_version)
+        requested = tool_request(query)
     except UvFailsError:
         return None
+    choice = _search(query, requested, virtualenvs=False)
+    if choice is not None and (requested.request.kind == DEFAULT
+                               or requested.origin.startswith("global")):
+        inv = query.invocation
+        _refuse_a_refined_choice(inv.from_spec if inv.from_spec is not None else inv.command,
+                                 query.cwd, choice.identity)
+    return choice
+
+
+def find_interpreter(query: DiscoveryQuery, requested: RequestedPython, *,
+                     virtualenvs: bool = False) -> InterpreterChoice | None:
+    """uv's search for a request already made, as ``uv run`` makes it; None when it finds
+    none. For a system interpreter (``EnvironmentPreference::OnlySystem``, as uvx) or, with
+    ``virtualenvs``, the search ``uv run`` makes outside a project, which also takes virtual
+    environments: the active or nearby one first, and any found on PATH (``virtualenvs.py``)."""
+    _refuse_unmodelled_platform(query.environ, query.uv_version)
+    return _search(query, requested, virtualenvs=virtualenvs)
+
+
+def _search(query: DiscoveryQuery, requested: RequestedPython, *,
+            virtualenvs: bool) -> InterpreterChoice | None:
+    inv = query.invocation
+    preference = python_preference(inv.python_preference, query.config_preference,
+                                   query.environ, query.uv_version)
     # A version manager's shim is identified as the interpreter it would exec.
-    shims = ShimAware(identify, environ, cwd)
-    search = _Search(request, preference, environ, cwd, uv_version, shims.identify, virtualenvs)
-    found = _find(search)
+    shims = ShimAware(query.identify, query.environ, query.cwd)
+    found = _find(_Search(query, requested.request, preference, shims.identify, virtualenvs))
     if found is None:
         return None
     executable, identity, origin, managed = found
     origin = shims.describe(executable, origin)
-    if request.kind == DEFAULT or why.startswith("global"):
-        _refuse_a_refined_choice(from_spec if from_spec is not None else command, cwd,
-                                 identity)
+    why = requested.origin
     return InterpreterChoice(executable, identity, f"{why}: {origin}" if why else origin, managed)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.query import RequestedPython
 from uvshim.discovery.request import (
     DEFAULT,
     DIRECTORY,
@@ -26,7 +27,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from uvshim.versions import Version
+    from uvshim.discovery.query import DiscoveryQuery
 
 
 class UvFailsError(Exception):
@@ -39,40 +40,42 @@ _PLAIN_REQUIREMENT = (r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?"
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
 
-def tool_request(python_flag: str | None, command: str | None, from_spec: str | None, *,
-                    environ: Mapping[str, str], cwd: str,
-                    uv: Version) -> tuple[PythonRequest, str]:
+def tool_request(query: DiscoveryQuery) -> RequestedPython:
     """The request uvx discovers with, and where it came from (``run.rs``, ``common.rs``)."""
-    explicit, explicit_why = _explicit_request(python_flag, environ)
-    target = from_spec if from_spec is not None else command
-    tool = parse_tool_name(target, uv) if target is not None else None
+    inv = query.invocation
+    explicit = explicit_request(query)
+    target = inv.from_spec if inv.from_spec is not None else inv.command
+    tool = parse_tool_name(target, query.uv_version) if target is not None else None
     if tool is not None and tool.kind != DEFAULT and explicit is not None:
         # "Received multiple Python version requests" (0.5.26+).
         raise UvFailsError
     if explicit is not None:
-        return parse_request(explicit, cwd), explicit_why
+        text, origin = explicit
+        return RequestedPython(parse_request(text, query.cwd), origin)
     if tool is not None and tool.kind != DEFAULT:
-        return tool, f"tool target {target}"
-    return _implicit_request(target, tool is not None, environ, cwd, uv)
+        return RequestedPython(tool, f"tool target {target}")
+    return _implicit_request(target, tool is not None, query)
 
 
-def _explicit_request(python_flag: str | None,
-                      environ: Mapping[str, str]) -> tuple[str | None, str]:
-    # ``--python`` has ``env = UV_PYTHON`` (clap) in every version, read only when the option
-    # is absent; an empty value of either is no request (``uv/empty_values``).
-    if python_flag is not None:
-        return (python_flag, f"--python {python_flag}") if python_flag else (None, "")
-    value = environ.get("UV_PYTHON", "")
+def explicit_request(query: DiscoveryQuery) -> tuple[str, str] | None:
+    """``--python``, else ``UV_PYTHON``, and which one, for uvx and ``uv run`` alike:
+    ``--python`` has ``env = UV_PYTHON`` (clap) in every version, read only when the option
+    is absent; an empty value of either is no request (``uv/empty_values``)."""
+    flag = query.invocation.python_request
+    if flag is not None:
+        return (flag, f"--python {flag}") if flag else None
+    value = query.environ.get("UV_PYTHON", "")
     if value:
         return value, f"UV_PYTHON={value}"
-    return None, ""
+    return None
 
 
-def _implicit_request(target: str | None, is_python_target: bool, environ: Mapping[str, str],
-                      cwd: str, uv: Version) -> tuple[PythonRequest, str]:
+def _implicit_request(target: str | None, is_python_target: bool,
+                      query: DiscoveryQuery) -> RequestedPython:
     """Without a request: the global pin (0.10.0+), and from 0.11.17 the static
     ``requires-python`` of a source tree (``tool_source``), which the pin yields to when they
     do not intersect."""
+    uv, cwd = query.uv_version, query.cwd
     inferred = None
     if uv >= INFERS_REQUIRES_PYTHON and target is not None and not is_python_target \
             and not is_plain_requirement(target):
@@ -80,7 +83,7 @@ def _implicit_request(target: str | None, is_python_target: bool, environ: Mappi
 
         folder = source_tree(target, cwd)
         inferred = requires_python(folder) if folder is not None else None
-    pinned = _global_pin(environ) if uv >= GLOBAL_PIN else None
+    pinned = _global_pin(query.environ) if uv >= GLOBAL_PIN else None
     if pinned is not None and inferred is not None:
         # ``intersects_requires_python``: a range intersection of release specifiers.
         raise UndecidableError(f"both a global Python pin and {target!r}'s requires-python "
@@ -91,8 +94,9 @@ def _implicit_request(target: str | None, is_python_target: bool, environ: Mappi
         version = parse_version(inferred)
         if version is None:
             raise UndecidableError(f"requires-python {inferred!r} of {target!r} is not modelled")
-        return PythonRequest(VERSION, version=version), f"requires-python {inferred} of {target}"
-    return PythonRequest(DEFAULT), ""
+        return RequestedPython(PythonRequest(VERSION, version=version),
+                               f"requires-python {inferred} of {target}")
+    return RequestedPython(PythonRequest(DEFAULT), "")
 
 
 def is_plain_requirement(target: str) -> bool:
@@ -106,7 +110,7 @@ def is_plain_requirement(target: str) -> bool:
     return re.match(_PLAIN_REQUIREMENT, name) is not None
 
 
-def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
+def _global_pin(environ: Mapping[str, str]) -> RequestedPython | None:
     """The global ``.python-version`` (0.10.0+, #14112; never a local one, even --no-config).
 
     ``PythonVersionFile::discover(.., with_no_local(true))``: ``<config>/uv/.python-version``,
@@ -123,7 +127,7 @@ def _global_pin(environ: Mapping[str, str]) -> tuple[PythonRequest, str] | None:
     return None
 
 
-def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
+def _read_pin(path: str) -> RequestedPython | None:
     line = first_request(path)
     if line is None:
         return None
@@ -132,4 +136,4 @@ def _read_pin(path: str) -> tuple[PythonRequest, str] | None:
     request = parse_request(line, "/")
     if request.kind in (FILE, DIRECTORY):
         raise UndecidableError(f"the global pin {path} holds a path")
-    return request, f"global .python-version ({path})"
+    return RequestedPython(request, f"global .python-version ({path})")

@@ -36,7 +36,10 @@ from uvshim.discovery.project import (
     find_project,
     follow_to_landmark,
 )
-from uvshim.discovery.search import InterpreterChoice, choose_tool_run_interpreter
+from uvshim.discovery.query import RequestedPython
+from uvshim.discovery.request import DEFAULT, PythonRequest, parse_request
+from uvshim.discovery.search import InterpreterChoice, find_interpreter
+from uvshim.discovery.tool_request import explicit_request
 from uvshim.discovery.version_files import first_request
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
@@ -53,9 +56,7 @@ from uvshim.versions import Version
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
-    from uvshim.discovery.search import Identify
+    from uvshim.discovery.query import DiscoveryQuery
     from uvshim.interpreter_identity import InterpreterIdentity
     from uvshim.uv.argv import UvInvocation
 
@@ -72,19 +73,10 @@ class NothingCachedError(Exception):
     """This ``uv run`` reuses no cached environment after all (a script without metadata)."""
 
 
-class UvRunQuery(Record):
-    """What the search reads besides the invocation."""
-
-    config_preference: str | None
-    environ: Mapping[str, str]
-    cwd: str  # uv's working folder
-    uv_version: Version
-    identify: Identify
-
-
-def choose_uv_run_interpreter(inv: UvInvocation, query: UvRunQuery) -> InterpreterChoice | None:
+def choose_uv_run_interpreter(query: DiscoveryQuery) -> InterpreterChoice | None:
     """The interpreter whose bucket holds the environments this ``uv run`` may reuse, or None
     when uv finds none."""
+    inv = query.invocation
     _refuse_unmodelled(inv, query)
     project_dir = os.path.join(query.cwd, inv.project) if inv.project else query.cwd
     project = None if _no_project(inv, query) else find_project(project_dir, query.environ)
@@ -95,7 +87,7 @@ def choose_uv_run_interpreter(inv: UvInvocation, query: UvRunQuery) -> Interpret
     return _outside_project(inv, query, project_dir)
 
 
-def _refuse_unmodelled(inv: UvInvocation, query: UvRunQuery) -> None:
+def _refuse_unmodelled(inv: UvInvocation, query: DiscoveryQuery) -> None:
     command = inv.command or ""
     if command == "-" or command.startswith(("http://", "https://")):
         raise UndecidableError("uv run of a script from stdin or a URL: its inline metadata "
@@ -104,7 +96,7 @@ def _refuse_unmodelled(inv: UvInvocation, query: UvRunQuery) -> None:
         _refuse_script(inv, query, command)
 
 
-def _refuse_script(inv: UvInvocation, query: UvRunQuery, command: str) -> None:
+def _refuse_script(inv: UvInvocation, query: DiscoveryQuery, command: str) -> None:
     """A PEP 723 script has its own environment: up to 0.5.30 a cached one for its
     requirements, from 0.5.31 a persistent one that uv recreates itself."""
     path = os.path.join(query.cwd, command)
@@ -128,7 +120,7 @@ def _has_inline_metadata(path: str) -> bool:
         return False  # uv treats a missing file as a command, and fails
 
 
-def _no_project(inv: UvInvocation, query: UvRunQuery) -> bool:
+def _no_project(inv: UvInvocation, query: DiscoveryQuery) -> bool:
     if inv.values("no-project"):
         return True
     variable = query.environ.get("UV_NO_PROJECT")
@@ -137,7 +129,7 @@ def _no_project(inv: UvInvocation, query: UvRunQuery) -> bool:
     return is_true(variable)
 
 
-def _isolated(inv: UvInvocation, query: UvRunQuery) -> bool:
+def _isolated(inv: UvInvocation, query: DiscoveryQuery) -> bool:
     variable = query.environ.get("UV_ISOLATED") if query.uv_version >= _ISOLATED_VARIABLE else None
     return bool(inv.values("isolated")) or is_true(variable)
 
@@ -145,13 +137,12 @@ def _isolated(inv: UvInvocation, query: UvRunQuery) -> bool:
 # --- in a project --------------------------------------------------------------------------
 
 
-def _in_project(inv: UvInvocation, query: UvRunQuery, project: Project,
+def _in_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
                 project_dir: str) -> InterpreterChoice | None:
     environment = _project_environment(inv, query, project)
-    request = _explicit(inv, query)
-    if request is None:
-        request = _pin(inv, query, project_dir, project) or project.requires_python
-    fresh = _discover(inv, query, request)
+    request = _explicit(query) or _pin(inv, query, project_dir, project) \
+        or _requires_python(project)
+    fresh = _discover(query, request)
     kept = _kept_base(environment, query)
     if fresh is None:
         if kept is None:
@@ -178,7 +169,7 @@ def _in_project(inv: UvInvocation, query: UvRunQuery, project: Project,
                              None)
 
 
-def _project_environment(inv: UvInvocation, query: UvRunQuery, project: Project) -> str:
+def _project_environment(inv: UvInvocation, query: DiscoveryQuery, project: Project) -> str:
     active = query.environ.get("VIRTUAL_ENV")
     if inv.values("active"):
         if not active:
@@ -187,7 +178,7 @@ def _project_environment(inv: UvInvocation, query: UvRunQuery, project: Project)
     return project.environment
 
 
-def _kept_base(environment: str, query: UvRunQuery) -> tuple[str, InterpreterIdentity] | None:
+def _kept_base(environment: str, query: DiscoveryQuery) -> tuple[str, InterpreterIdentity] | None:
     """The base interpreter of the existing project environment; None when uv has to create
     it (missing, or its interpreter is gone)."""
     executable = environment_python(environment)
@@ -197,7 +188,7 @@ def _kept_base(environment: str, query: UvRunQuery) -> tuple[str, InterpreterIde
     return path, _identify(query, path)
 
 
-def _base_of_new(fresh: InterpreterChoice, query: UvRunQuery) -> str:
+def _base_of_new(fresh: InterpreterChoice, query: DiscoveryQuery) -> str:
     """The base interpreter of an environment uv makes in this run on ``fresh``: uv's own
     record of the executable it made it from (``Interpreter::with_virtualenv``: its
     "base executable for virtual environment", the path as discovered), from 0.5.29 followed to
@@ -223,16 +214,14 @@ def _same_bucket(kept: tuple[str, InterpreterIdentity], made: InterpreterIdentit
 # --- outside a project ----------------------------------------------------------------------
 
 
-def _outside_project(inv: UvInvocation, query: UvRunQuery,
+def _outside_project(inv: UvInvocation, query: DiscoveryQuery,
                      project_dir: str) -> InterpreterChoice | None:
     """``EnvironmentPreference::Any``: the active or nearby virtual environment, then the
     installed interpreters, virtual environments on PATH included; each taken only when it
     satisfies the request (``--python``, ``UV_PYTHON``, else a pin). A virtual environment
     found is the base of ``--with`` through its base interpreter."""
-    request = _explicit(inv, query)
-    if request is None:
-        request = _pin(inv, query, project_dir, None)
-    found = _discover(inv, query, request, virtualenvs=True)
+    request = _explicit(query) or _pin(inv, query, project_dir, None)
+    found = _discover(query, request, virtualenvs=True)
     if found is None or not found.identity.is_virtualenv:
         return found
     path = _base_of(found.executable, query)
@@ -243,16 +232,28 @@ def _outside_project(inv: UvInvocation, query: UvRunQuery,
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _explicit(inv: UvInvocation, query: UvRunQuery) -> str | None:
-    """``--python``, else ``UV_PYTHON`` (clap's env twin, read only when the option is absent:
-    an empty value of either is unset, ``uv/empty_values``)."""
-    if inv.python_request is not None:
-        return inv.python_request or None
-    return query.environ.get("UV_PYTHON") or None
+class _Asked(Record):
+    """A Python request as written, and where it came from (for explain's why)."""
+
+    text: str
+    origin: str
 
 
-def _pin(inv: UvInvocation, query: UvRunQuery, start: str,
-         project: Project | None) -> str | None:
+def _explicit(query: DiscoveryQuery) -> _Asked | None:
+    explicit = explicit_request(query)
+    return None if explicit is None else _Asked(*explicit)
+
+
+def _requires_python(project: Project) -> _Asked | None:
+    needed = project.requires_python
+    if not needed:
+        return None
+    # A workspace's is that of every member together: named by the project, not one file.
+    return _Asked(needed, f"requires-python {needed} of the project at {project.root}")
+
+
+def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
+         project: Project | None) -> _Asked | None:
     """The ``.python-version`` (else ``.python-versions``) uv run reads, or None.
 
     Outside a project: the nearest one from ``start`` up. In a project: only the one in the
@@ -267,7 +268,7 @@ def _pin(inv: UvInvocation, query: UvRunQuery, start: str,
     for folder in folders:
         found = _pin_in(folder)
         if found is not None:
-            return _checked_pin(found)
+            return _asked(_checked_pin(found), f"the .python-version at {found}")
     config = user_config_dir(query.environ, query.uv_version, query.cwd)
     found = _pin_in(os.path.join(config, "uv")) if config else None
     if found is None:
@@ -279,7 +280,11 @@ def _pin(inv: UvInvocation, query: UvRunQuery, start: str,
     if project is not None and query.uv_version >= GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON \
             and not _pin_fits(text, project.requires_python):
         return None
-    return text
+    return _asked(text, f"global .python-version ({found})")
+
+
+def _asked(text: str | None, origin: str) -> _Asked | None:
+    return None if text is None else _Asked(text, origin)
 
 
 def _ancestors(folder: str) -> list[str]:
@@ -321,19 +326,18 @@ def _pin_fits(text: str | None, requires_python: str | None) -> bool:
         raise UndecidableError(f"requires-python {requires_python!r} cannot be read") from None
 
 
-def _discover(inv: UvInvocation, query: UvRunQuery, request: str | None, *,
+def _discover(query: DiscoveryQuery, asked: _Asked | None, *,
               virtualenvs: bool = False) -> InterpreterChoice | None:
     """uv's search: for a system interpreter (``EnvironmentPreference::OnlySystem``, as uvx),
     or for any (``Any``) with ``virtualenvs``."""
-    return choose_tool_run_interpreter(
-        python_flag=request, command=None, from_spec=None,
-        preference_flag=inv.python_preference,
-        config_preference=query.config_preference, environ=query.environ, cwd=query.cwd,
-        uv_version=query.uv_version, identify=query.identify, virtualenvs=virtualenvs,
-    )
+    if asked is None:
+        requested = RequestedPython(PythonRequest(DEFAULT), "")
+    else:
+        requested = RequestedPython(parse_request(asked.text, query.cwd), asked.origin)
+    return find_interpreter(query, requested, virtualenvs=virtualenvs)
 
 
-def _base_of(executable: str, query: UvRunQuery) -> str:
+def _base_of(executable: str, query: DiscoveryQuery) -> str:
     identity = _identify(query, os.path.realpath(executable))
     if identity.implementation != "CPython":
         raise UndecidableError(f"{executable} is {identity.implementation}; only CPython "
@@ -346,7 +350,7 @@ def _minor(identity: InterpreterIdentity) -> tuple[int, int]:
     return int(major), int(minor)
 
 
-def _identify(query: UvRunQuery, path: str) -> InterpreterIdentity:
+def _identify(query: DiscoveryQuery, path: str) -> InterpreterIdentity:
     try:
         return query.identify(path)
     except InterpreterError as exc:
