@@ -11,10 +11,24 @@ from uvshim.uv.releases import MANAGED_PYTHON_FLAGS
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Final
 
     from uvshim.versions import Version
 
-PREFERENCES = ("only-managed", "managed", "system", "only-system")
+
+
+class PythonPreference:
+    """uv's ``PythonPreference`` values (plain strings: ``enum`` is a dear import on the hot
+    path)."""
+
+    ONLY_MANAGED: Final = "only-managed"
+    MANAGED: Final = "managed"  # uv's default
+    SYSTEM: Final = "system"
+    ONLY_SYSTEM: Final = "only-system"
+
+
+PREFERENCES = (PythonPreference.ONLY_MANAGED, PythonPreference.MANAGED, PythonPreference.SYSTEM,
+               PythonPreference.ONLY_SYSTEM)
 
 
 def python_preference(flag: str | None, config: str | None, environ: Mapping[str, str],
@@ -38,7 +52,7 @@ def python_preference(flag: str | None, config: str | None, environ: Mapping[str
     variable = environ.get("UV_PYTHON_PREFERENCE", "")
     if variable and variable not in PREFERENCES:  # clap reads the variable as the flag
         raise UvRefusesError(f"UV_PYTHON_PREFERENCE={variable!r} is not one uv accepts")
-    value = variable or config or "managed"
+    value = variable or config or PythonPreference.MANAGED
     if value not in PREFERENCES:  # from uv.toml, which uv fails to parse (0.5.0-0.13.9)
         raise UvRefusesError(f"python-preference {value!r} in uv.toml is not one uv accepts")
     return value
@@ -54,8 +68,8 @@ def _preference_from_variables(environ: Mapping[str, str], uv: Version) -> str |
     if (managed or unmanaged) and environ.get("UV_PYTHON_PREFERENCE"):
         raise UndecidableError("UV_PYTHON_PREFERENCE conflicts with UV_(NO_)MANAGED_PYTHON")
     if managed:
-        return "only-managed"
-    return "only-system" if unmanaged else None
+        return PythonPreference.ONLY_MANAGED
+    return PythonPreference.ONLY_SYSTEM if unmanaged else None
 
 
 def _boolish(environ: Mapping[str, str], name: str) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.workspace import (
     PYPROJECT,
     members_requires_python,
@@ -44,15 +45,11 @@ class Project(Record):
 def find_project(start: str, environ: Mapping[str, str]) -> Project | None:
     """The project uv finds from ``start`` (the nearest ``pyproject.toml`` above it), as its
     workspace, or None when uv runs outside any project."""
-    folder = start
-    while True:
+    for folder in ancestors(start):
         path = os.path.join(folder, PYPROJECT)
         if os.path.isfile(path):
             return _project_at(folder, _read_toml(path), environ)
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    return None
 
 
 def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str]
@@ -147,9 +144,6 @@ def follow_to_landmark(path: str, minor: tuple[int, int]) -> str:
 
 
 def _has_landmark(path: str, landmark: str) -> bool:
-    folder = os.path.dirname(path)
-    while folder != os.path.dirname(folder):  # every ancestor but the root, as uv
-        if os.path.isfile(os.path.join(folder, landmark)):
-            return True
-        folder = os.path.dirname(folder)
-    return False
+    # Every ancestor but the root, as uv.
+    return any(os.path.isfile(os.path.join(folder, landmark))
+               for folder in ancestors(os.path.dirname(path))[:-1])

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from uvshim.discovery.managed import find_managed_pythons, is_managed
-from uvshim.discovery.preference import python_preference
+from uvshim.discovery.preference import PythonPreference, python_preference
 from uvshim.discovery.request import (
     DEFAULT,
     DIRECTORY,
@@ -52,9 +52,30 @@ from uvshim.versions import Version
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from typing import Final
 
     from uvshim.discovery.query import DiscoveryQuery, Identify, RequestedPython
 
+
+
+class PythonSource:
+    """Where discovery found a candidate, named after uv's ``PythonSource`` (plain strings:
+    ``enum`` is a dear import on the hot path)."""
+
+    PROVIDED_PATH: Final = "provided path"  # ``--python <file>`` / ``<dir>``
+    VIRTUALENV: Final = "virtualenv"  # active, a named conda environment, or found nearby
+    BASE_CONDA_PREFIX: Final = "base conda prefix"
+    SEARCH_PATH: Final = "search path"  # PATH or ``UV_PYTHON_SEARCH_PATH``
+    MANAGED: Final = "managed"  # uv's managed installations
+
+
+class CandidateVerdict:
+    """What discovery does with a candidate it identified."""
+
+    USE: Final = "use"
+    SKIP: Final = "skip"
+    HOLD: Final = "hold"  # a managed interpreter under the system preference: last but one
+    FALLBACK: Final = "fallback"  # a managed pre-release or debug build: the last resort
 
 
 class InterpreterChoice(Record):
@@ -122,10 +143,11 @@ def _search(query: DiscoveryQuery, requested: RequestedPython, *,
     found = _find(_Search(query, requested.request, preference, shims.identify, virtualenvs))
     if found is None:
         return None
-    executable, identity, origin, managed = found
-    origin = shims.describe(executable, origin)
+    candidate = found.candidate
+    origin = shims.describe(candidate.path, candidate.why)
     why = requested.origin
-    return InterpreterChoice(executable, identity, f"{why}: {origin}" if why else origin, managed)
+    return InterpreterChoice(candidate.path, found.identity,
+                             f"{why}: {origin}" if why else origin, candidate.managed)
 
 
 def _refuse_a_refined_choice(target: str | None, cwd: str, identity: InterpreterIdentity
@@ -174,7 +196,17 @@ def _refuse_unmodelled_platform(environ: Mapping[str, str], uv: Version) -> None
 
 # --- discovery ---------------------------------------------------------------------------
 
-_Found = tuple[str, InterpreterIdentity, str, "str | None"]
+class _Candidate(Record):
+    path: str
+    source: str  # a ``PythonSource``
+    why: str
+    managed: str | None = None
+    unmodelled: str = ""  # why the shim cannot follow uv should uv reach this candidate
+
+
+class _Found(Record):
+    candidate: _Candidate
+    identity: InterpreterIdentity
 
 
 def _find(search: _Search) -> _Found | None:
@@ -182,7 +214,7 @@ def _find(search: _Search) -> _Found | None:
     if request.kind in (FILE, DIRECTORY):
         return _find_provided_path(search)
     if request.kind == NAME:
-        if search.preference == "only-managed":
+        if search.preference == PythonPreference.ONLY_MANAGED:
             return None  # SourceNotAllowed: uv fails
         return _first_usable(search, _named_candidates(search))
     return _first_usable(search, _all_candidates(search))
@@ -196,7 +228,7 @@ def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
 
         for root, why in virtualenv_roots(search.environ, search.cwd, search.uv):
             path = _python_in_directory(root, search.uv)
-            yield [_Candidate(path, "virtualenv", f"{why}: {root}")]
+            yield [_Candidate(path, PythonSource.VIRTUALENV, f"{why}: {root}")]
     prefix = None
     if search.environ.get("CONDA_PREFIX"):  # the model is loaded only for an active conda
         from uvshim.discovery.conda import base_environment  # noqa: PLC0415
@@ -204,7 +236,8 @@ def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
         prefix = base_environment(search.environ, search.uv)
     if prefix is not None:
         path = _python_in_directory(prefix, search.uv)
-        yield [_Candidate(path, "conda", f"the base conda environment ({prefix})")]
+        yield [_Candidate(path, PythonSource.BASE_CONDA_PREFIX,
+                          f"the base conda environment ({prefix})")]
     yield from _installed_candidates(search)
 
 
@@ -219,7 +252,7 @@ def _find_provided_path(search: _Search) -> _Found | None:
         identity = search.identify(path)
     except InterpreterError:
         return None
-    return path, identity, f"the path {path}", None
+    return _Found(_Candidate(path, PythonSource.PROVIDED_PATH, f"the path {path}"), identity)
 
 
 def _python_in_directory(folder: str, uv: Version) -> str:
@@ -236,24 +269,26 @@ def _python_in_directory(folder: str, uv: Version) -> str:
     return os.path.join(folder, "bin", names[0])
 
 
-class _Candidate(Record):
-    path: str
-    origin: str  # "managed", "search path", "conda" or "virtualenv"
-    why: str
-    managed: str | None = None
-    unmodelled: str = ""  # why the shim cannot follow uv should uv reach this candidate
-
-
 def _installed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
     """``python_executables_from_installed``: groups of candidates in preference order.
 
     only-managed: managed installations; managed: managed, then PATH; system: PATH, then
     managed; only-system: PATH (the registry only on Windows). Same in 0.5.0-0.12.5.
     """
-    order = {"only-managed": ("managed",), "managed": ("managed", "path"),
-             "system": ("path", "managed"), "only-system": ("path",)}[search.preference]
-    for part in order:
-        yield from (_managed_candidates(search) if part == "managed" else _path_candidates(search))
+    for source in _SOURCES_BY_PREFERENCE[search.preference]:
+        if source == PythonSource.MANAGED:
+            yield from _managed_candidates(search)
+        else:
+            yield from _path_candidates(search)
+
+
+# ``PythonPreference::allows_source`` for the installed sources, in the order they are searched.
+_SOURCES_BY_PREFERENCE = {
+    PythonPreference.ONLY_MANAGED: (PythonSource.MANAGED,),
+    PythonPreference.MANAGED: (PythonSource.MANAGED, PythonSource.SEARCH_PATH),
+    PythonPreference.SYSTEM: (PythonSource.SEARCH_PATH, PythonSource.MANAGED),
+    PythonPreference.ONLY_SYSTEM: (PythonSource.SEARCH_PATH,),
+}
 
 
 def _managed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
@@ -265,10 +300,10 @@ def _managed_candidates(search: _Search) -> Iterator[list[_Candidate]]:
         why = f"managed installation {python.name}"
         problem = python.unmodelled(version)
         if problem:
-            yield [_Candidate("", "managed", why, python.folder, problem)]
+            yield [_Candidate("", PythonSource.MANAGED, why, python.folder, problem)]
             continue
         executable = python.executable(use_minor_link=not version.has_patch)
-        yield [_Candidate(executable, "managed", why, python.folder)]
+        yield [_Candidate(executable, PythonSource.MANAGED, why, python.folder)]
 
 
 def _search_dirs(search: _Search) -> list[str]:
@@ -296,19 +331,14 @@ def _path_candidates(search: _Search) -> Iterator[list[_Candidate]]:
         folder = os.path.join(search.cwd, entry)
         if not os.path.isdir(folder) or _already_seen(folder, seen):
             continue
-        shown = _display_dir(entry)
         for name in names:
             path = os.path.join(folder, name)
             if _is_executable_file(path):
-                yield [_Candidate(path, "search path", f"{name} on PATH ({shown})")]
+                yield [_Candidate(path, PythonSource.SEARCH_PATH, f"{name} on PATH ({entry})")]
         minors = _minor_version_files(folder, search)
         if minors:
-            yield [_Candidate(path, "search path", f"{os.path.basename(path)} on PATH ({shown})")
-                   for path in minors]
-
-
-def _display_dir(entry: str) -> str:
-    return entry
+            yield [_Candidate(path, PythonSource.SEARCH_PATH,
+                              f"{os.path.basename(path)} on PATH ({entry})") for path in minors]
 
 
 def _already_seen(folder: str, seen: set[tuple[int, int]]) -> bool:
@@ -359,7 +389,7 @@ def _named_candidates(search: _Search) -> Iterator[list[_Candidate]]:
             continue
         path = os.path.join(search.cwd, entry, name)
         if _is_executable_file(path):
-            yield [_Candidate(path, "search path", f"{name} on PATH ({entry})")]
+            yield [_Candidate(path, PythonSource.SEARCH_PATH, f"{name} on PATH ({entry})")]
 
 
 # --- choosing among candidates -------------------------------------------------------------
@@ -377,19 +407,19 @@ def _first_usable(search: _Search, groups: Iterable[list[_Candidate]]) -> _Found
     for group in groups:
         for candidate, identity in _identified(search, group):
             verdict = _verdict(search, candidate, identity)
-            found = (candidate.path, identity, candidate.why, candidate.managed)
-            if verdict == "hold" and held_back is None:
+            found = _Found(candidate, identity)
+            if verdict == CandidateVerdict.HOLD and held_back is None:
                 held_back = found
-            elif verdict == "fallback":
+            elif verdict == CandidateVerdict.FALLBACK:
                 fallback = fallback or candidate.path
-            elif verdict == "use":
+            elif verdict == CandidateVerdict.USE:
                 _refuse_unusual_build(search, identity)
                 return found
     if held_back is None and fallback:
         raise UndecidableError(f"uv falls back to {fallback} (a pre-release or debug build), "
                                "which is not modelled")
     if held_back is not None:
-        _refuse_unusual_build(search, held_back[1])
+        _refuse_unusual_build(search, held_back.identity)
     return held_back
 
 
@@ -463,18 +493,17 @@ def _version_key(identity: InterpreterIdentity) -> tuple[object, ...]:
 
 
 def _verdict(search: _Search, candidate: _Candidate, identity: InterpreterIdentity) -> str:
-    """"use", "skip", "hold" (a managed interpreter under the system preference) or
-    "fallback" (a managed pre-release or debug build, used only when nothing else is found)."""
+    """A ``CandidateVerdict``: the request, then the opt-in rules, then the preference."""
     if identity.is_virtualenv and not search.virtualenvs:
-        return "skip"  # EnvironmentPreference::OnlySystem, every version
+        return CandidateVerdict.SKIP  # EnvironmentPreference::OnlySystem, every version
     if search.request.kind == NAME:
-        return _preference_verdict(search, candidate, identity)
+        return _allows_installation(search, candidate, identity)
     if not _satisfies_request(search, candidate, identity):
-        return "skip"
+        return CandidateVerdict.SKIP
     opt_in = _opt_in_verdict(search, candidate, identity)
-    if opt_in != "use":
+    if opt_in != CandidateVerdict.USE:
         return opt_in
-    return _preference_verdict(search, candidate, identity)
+    return _allows_installation(search, candidate, identity)
 
 
 def _satisfies_request(search: _Search, candidate: _Candidate,
@@ -487,7 +516,7 @@ def _satisfies_request(search: _Search, candidate: _Candidate,
     and from 3.14 on satisfies the default variant from uv 0.9.0 (#16142).
     """
     request = search.request
-    if candidate.origin in ("conda", "virtualenv") and request.kind == DEFAULT:
+    if candidate.source in _ANY_PYTHON_THERE and request.kind == DEFAULT:
         return True  # ``into_request_for_source``: a default request is any Python there
     release, pre = _version_parts(identity)
     version = request.version
@@ -501,6 +530,8 @@ def _satisfies_request(search: _Search, candidate: _Candidate,
     return request.kind != IMPLEMENTATION or identity.implementation == "CPython"
 
 
+# Sources where a default request is any Python (``into_request_for_source``).
+_ANY_PYTHON_THERE = (PythonSource.BASE_CONDA_PREFIX, PythonSource.VIRTUALENV)
 _DEFAULT_NAMES = ("python", "python3")  # ``VersionRequest::Default.executable_names`` on Unix
 
 
@@ -516,20 +547,21 @@ def _opt_in_verdict(search: _Search, candidate: _Candidate,
     Pre-releases and debug builds on PATH are taken there (``SearchPath`` allows both); that
     choice is then refused as unmodelled by ``_refuse_unusual_build``.
     """
-    if candidate.origin in ("conda", "virtualenv"):
-        return "use"  # sources that allow pre-releases, debug builds and other implementations
-    default_name = candidate.origin == "search path" \
+    if candidate.source in _ANY_PYTHON_THERE:
+        return CandidateVerdict.USE  # they allow pre-releases, debug builds, other implementations
+    default_name = candidate.source == PythonSource.SEARCH_PATH \
         and os.path.basename(identity.sys_executable) in _DEFAULT_NAMES
     if identity.implementation != "CPython":
-        return "use" if default_name else "skip"
+        return CandidateVerdict.USE if default_name else CandidateVerdict.SKIP
     _, pre = _version_parts(identity)
     debug = "d" in identity.abiflags
-    if candidate.origin == "managed" and (pre or (debug and search.uv >= DEBUG_BUILDS_LAST)):
-        return "fallback"
-    if candidate.origin == "managed" and debug:
+    managed = candidate.source == PythonSource.MANAGED
+    if managed and (pre or (debug and search.uv >= DEBUG_BUILDS_LAST)):
+        return CandidateVerdict.FALLBACK
+    if managed and debug:
         raise UndecidableError(f"{candidate.path} is a managed debug build: uv {search.uv} "
                                "is not modelled for it")
-    return "use"
+    return CandidateVerdict.USE
 
 
 def _refuse_unusual_build(search: _Search, identity: InterpreterIdentity) -> None:
@@ -547,45 +579,57 @@ def _refuse_unusual_build(search: _Search, identity: InterpreterIdentity) -> Non
                                f"{what}; environments of such interpreters are not modelled")
 
 
-def _preference_verdict(search: _Search, candidate: _Candidate,
-                        identity: InterpreterIdentity) -> str:
-    if candidate.origin in ("managed", "virtualenv"):
-        return _virtualenv_preference_verdict(search) if candidate.origin == "virtualenv" \
-            else "use"
-    if candidate.origin == "conda":
-        return _conda_preference_verdict(search, identity)
+def _allows_installation(search: _Search, candidate: _Candidate,
+                         identity: InterpreterIdentity) -> str:
+    """``PythonPreference::allows_installation``, as a verdict: a managed installation is
+    allowed (its source passed ``allows_source``); the other sources are judged below."""
+    if candidate.source == PythonSource.MANAGED:
+        return CandidateVerdict.USE
+    if candidate.source == PythonSource.VIRTUALENV:
+        return _allows_virtualenv(search)
+    if candidate.source == PythonSource.BASE_CONDA_PREFIX:
+        return _allows_base_conda_prefix(search, identity)
+    return _allows_interpreter(search, identity)
+
+
+def _allows_interpreter(search: _Search, identity: InterpreterIdentity) -> str:
+    """An interpreter on PATH: from 0.10.12 judged by what it is, managed or not
+    (``PythonPreference::allows_interpreter``); under the system preference a managed one is
+    held back behind the system ones (0.8.5+)."""
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
     if search.uv >= PREFERENCE_JUDGES_PATH:
-        if search.preference == "only-managed" and not managed:
-            return "skip"
-        if search.preference == "only-system" and managed:
-            return "skip"
-    if search.preference == "system" and managed and search.uv >= SYSTEM_PREFERS_PATH:
-        return "hold"
-    return "use"
+        if search.preference == PythonPreference.ONLY_MANAGED and not managed:
+            return CandidateVerdict.SKIP
+        if search.preference == PythonPreference.ONLY_SYSTEM and managed:
+            return CandidateVerdict.SKIP
+    held = search.preference == PythonPreference.SYSTEM and search.uv >= SYSTEM_PREFERS_PATH
+    if held and managed:
+        return CandidateVerdict.HOLD
+    return CandidateVerdict.USE
 
 
-def _virtualenv_preference_verdict(search: _Search) -> str:
+def _allows_virtualenv(search: _Search) -> str:
     """``VIRTUAL_ENV`` and a named conda environment are explicit sources, which every
     preference allows; a ``.venv`` found nearby is not, and an only- preference judges its
     interpreter, which is not modelled."""
-    if search.preference.startswith("only-"):
+    if search.preference in (PythonPreference.ONLY_MANAGED, PythonPreference.ONLY_SYSTEM):
         raise UndecidableError(f"a virtual environment under the python preference "
                                f"{search.preference} is not modelled")
-    return "use"
+    return CandidateVerdict.USE
 
 
-def _conda_preference_verdict(search: _Search, identity: InterpreterIdentity) -> str:
+def _allows_base_conda_prefix(search: _Search, identity: InterpreterIdentity) -> str:
     """``BaseCondaPrefix`` is no source a preference filters (``allows_source``) and not an
     explicit one: from 0.10.12 ``allows_installation`` judges it by what it is, so only-managed
     skips it unless it is managed and only-system skips it if it is."""
     preference = search.preference
-    if preference in ("managed", "system"):
-        return "use"
+    if preference in (PythonPreference.MANAGED, PythonPreference.SYSTEM):
+        return CandidateVerdict.USE
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
     if search.uv >= PREFERENCE_JUDGES_PATH:
-        return "use" if managed == (preference == "only-managed") else "skip"
-    if preference == "only-managed":
+        allowed = managed == (preference == PythonPreference.ONLY_MANAGED)
+        return CandidateVerdict.USE if allowed else CandidateVerdict.SKIP
+    if preference == PythonPreference.ONLY_MANAGED:
         raise UndecidableError(f"the base conda environment under only-managed is not modelled "
                                f"for uv {search.uv}")
-    return "use"
+    return CandidateVerdict.USE

@@ -39,17 +39,21 @@ from uvshim.discovery.project import (
 from uvshim.discovery.query import RequestedPython
 from uvshim.discovery.request import DEFAULT, PythonRequest, parse_request
 from uvshim.discovery.search import InterpreterChoice, find_interpreter
+from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.tool_request import explicit_request
 from uvshim.discovery.version_files import first_request
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
-from uvshim.uv.argv import layers_requirements
+from uvshim.uv.argv import layers_requirements, runs_local_script, runs_remote_script
 from uvshim.uv.cache_key import hashed_paths
 from uvshim.uv.releases import (
     BASE_PYTHON_BY_LANDMARK,
+    GLOBAL_PIN,
     GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON,
     LOCAL_SCRIPTS_PERSISTENT,
+    UV_RUN_ISOLATED_VARIABLE,
+    UV_RUN_NO_PROJECT_VARIABLE,
 )
 from uvshim.uv.settings import is_true, user_config_dir
 from uvshim.versions import Version
@@ -60,13 +64,6 @@ if TYPE_CHECKING:
     from uvshim.interpreter_identity import InterpreterIdentity
     from uvshim.uv.argv import UvInvocation
 
-# The global `.python-version` is read by `uv run` as by `uv python find`; verified from this
-# release on (tests/integration/test_discovery_differential.py); before it, not modelled.
-_GLOBAL_PIN_VERIFIED = Version("0.10.0")
-# `UV_NO_PROJECT` is listed by `uv run --help` from this release of the matrix.
-_NO_PROJECT_VARIABLE = Version("0.11.33")
-# `UV_ISOLATED` (`uv run --isolated`), as for `uv tool run` (#15428).
-_ISOLATED_VARIABLE = Version("0.8.14")
 
 
 class NothingCachedError(Exception):
@@ -88,12 +85,12 @@ def choose_uv_run_interpreter(query: DiscoveryQuery) -> InterpreterChoice | None
 
 
 def _refuse_unmodelled(inv: UvInvocation, query: DiscoveryQuery) -> None:
-    command = inv.command or ""
-    if command == "-" or command.startswith(("http://", "https://")):
+    # The same tests as ``argv.reuses_cached_environment``, which let this command through.
+    if runs_remote_script(inv):
         raise UndecidableError("uv run of a script from stdin or a URL: its inline metadata "
                                "cannot be read beforehand")
-    if inv.values("script") or command.endswith((".py", ".pyw")):
-        _refuse_script(inv, query, command)
+    if runs_local_script(inv):
+        _refuse_script(inv, query, inv.command or "")
 
 
 def _refuse_script(inv: UvInvocation, query: DiscoveryQuery, command: str) -> None:
@@ -124,13 +121,14 @@ def _no_project(inv: UvInvocation, query: DiscoveryQuery) -> bool:
     if inv.values("no-project"):
         return True
     variable = query.environ.get("UV_NO_PROJECT")
-    if variable and query.uv_version < _NO_PROJECT_VARIABLE:
+    if variable and query.uv_version < UV_RUN_NO_PROJECT_VARIABLE:
         raise UndecidableError("UV_NO_PROJECT is set; this uv release is not verified to read it")
     return is_true(variable)
 
 
 def _isolated(inv: UvInvocation, query: DiscoveryQuery) -> bool:
-    variable = query.environ.get("UV_ISOLATED") if query.uv_version >= _ISOLATED_VARIABLE else None
+    read = query.uv_version >= UV_RUN_ISOLATED_VARIABLE
+    variable = query.environ.get("UV_ISOLATED") if read else None
     return bool(inv.values("isolated")) or is_true(variable)
 
 
@@ -264,7 +262,7 @@ def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
     """
     if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
         return None
-    folders = [project.root] if project is not None else _ancestors(start)
+    folders = [project.root] if project is not None else ancestors(start)
     for folder in folders:
         found = _pin_in(folder)
         if found is not None:
@@ -273,7 +271,7 @@ def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
     found = _pin_in(os.path.join(config, "uv")) if config else None
     if found is None:
         return None
-    if query.uv_version < _GLOBAL_PIN_VERIFIED:
+    if query.uv_version < GLOBAL_PIN:
         raise UndecidableError(f"the global pin {found} with uv {query.uv_version}'s uv run "
                                "is not verified")
     text = _checked_pin(found)
@@ -285,13 +283,6 @@ def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
 
 def _asked(text: str | None, origin: str) -> _Asked | None:
     return None if text is None else _Asked(text, origin)
-
-
-def _ancestors(folder: str) -> list[str]:
-    found = [folder]
-    while os.path.dirname(found[-1]) != found[-1]:
-        found.append(os.path.dirname(found[-1]))
-    return found
 
 
 def _pin_in(folder: str) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from uvshim.discovery.conda import base_environment
+from uvshim.discovery.shim_resolution import ancestors
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,14 +39,10 @@ def virtualenv_roots(environ: Mapping[str, str], cwd: str,
 
 
 def _nearby(cwd: str) -> str | None:
-    folder = cwd
-    while True:
+    for folder in ancestors(cwd):
         if os.path.isfile(os.path.join(folder, "pyvenv.cfg")):
             return folder
         dot_venv = os.path.join(folder, ".venv")
         if os.path.isdir(dot_venv) or os.path.islink(dot_venv):
             return dot_venv if os.path.isfile(os.path.join(dot_venv, "pyvenv.cfg")) else None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+    return None

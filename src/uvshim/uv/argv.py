@@ -1,7 +1,7 @@
 """Parse the argv of ``uvx`` / ``uv tool run`` into a record, render it back, insert options.
 
 Pure: no I/O and no environment reads. The parser follows clap as uv configures it
-(checked against real uv 0.5.0 - 0.13.9, see ``uv_options``); wherever it cannot be sure
+(checked against real uv 0.5.0 - 0.13.9, see ``uv.options``); wherever it cannot be sure
 what uv would do it raises ``ArgvError`` so that the caller runs uv with the argv untouched.
 
 What clap does, measured with every release in ``tests/_support/uv_binaries.MATRIX``:
@@ -246,16 +246,27 @@ def reuses_cached_environment(inv: UvInvocation) -> bool:
     ``--with-editable`` or ``--with-requirements`` (every release), for a script read from
     stdin or a URL (every release: its inline metadata may ask for one), and for a local
     script up to 0.5.30 (``uv/releases.LOCAL_SCRIPTS_PERSISTENT``). Otherwise uv runs in the
-    project's environment, a script's own persistent one, or the interpreter itself."""
+    project's environment, a script's own persistent one, or the interpreter itself.
+    ``discovery/uv_run_interpreter.py`` tells these cases apart with the same tests."""
     if layers_requirements(inv):
         return True
-    command = inv.command
-    if command is None:
+    if inv.command is None:
         return False
-    if command == "-" or command.startswith(("http://", "https://")):
+    if runs_remote_script(inv):
         return True
     old = inv.uv_version is not None and inv.uv_version < LOCAL_SCRIPTS_PERSISTENT
-    return old and (bool(inv.values("script")) or command.endswith((".py", ".pyw")))
+    return old and runs_local_script(inv)
+
+
+def runs_remote_script(inv: UvInvocation) -> bool:
+    """The command is a script read from stdin (``-``) or a URL."""
+    command = inv.command or ""
+    return command == "-" or command.startswith(("http://", "https://"))
+
+
+def runs_local_script(inv: UvInvocation) -> bool:
+    """``--script``, or a command that names a Python file (``.py``, ``.pyw``)."""
+    return bool(inv.values("script")) or (inv.command or "").endswith((".py", ".pyw"))
 
 
 def render(inv: UvInvocation) -> list[str]:
@@ -461,7 +472,7 @@ def _is_given(inv: UvInvocation, use: OptionUse) -> bool:
 def _levels_deepest_first(inv: UvInvocation) -> Iterator[list[OptionUse]]:
     yield [use for arg in inv.options for use in arg.uses]
     for level in (Level.TOOL, Level.UV):
-        yield [use for arg in inv.prefix if arg.level is level for use in arg.uses]
+        yield [use for arg in inv.prefix if arg.level == level for use in arg.uses]
 
 
 def _effective_uses(inv: UvInvocation, name: str) -> list[OptionUse]:

@@ -36,6 +36,7 @@ WORKING_DIRECTORY_VARIABLE = Version("0.9.2")
 WORKING_DIR_VARIABLE = Version("0.9.14")
 # ``uvx`` honours the global ``.python-version`` (``<config>/uv/.python-version``), never a
 # local one, even with --no-config (#14112; tests/integration/test_discovery_differential.py).
+# ``uv run`` reads it after the local ones, verified from this release on in the same test.
 GLOBAL_PIN = Version("0.10.0")
 # With no Python requested, ``uvx`` reads the static ``requires-python`` of a source tree it
 # runs from (a local directory or Git source; #19577; discovery/tool_source.py).
@@ -55,6 +56,12 @@ LOCAL_SCRIPTS_PERSISTENT = Version("0.5.31")
 # ``find_base_python``, which follows the executable's links until one sits in a folder with
 # ``lib/pythonX.Y/os.py`` (#11254; ``crates/uv/src/commands/project/environment.rs``).
 BASE_PYTHON_BY_LANDMARK = Version("0.5.29")
+# ``UV_ISOLATED`` is the twin of ``uv run --isolated`` from this release, as for
+# ``uv tool run --isolated`` (#15428; the option table, tests/integration/test_option_drift.py).
+UV_RUN_ISOLATED_VARIABLE = Version("0.8.14")
+# ``UV_NO_PROJECT`` is listed by ``uv run --help`` from this release of the matrix; before
+# it, ``uv run`` is not verified to read it (tests/integration/test_option_drift.py).
+UV_RUN_NO_PROJECT_VARIABLE = Version("0.11.33")
 # In a project, a global ``.python-version`` whose version ``requires-python`` excludes is left
 # unread ("Ignore global version files that are incompatible with requires-python",
 # ``WorkspacePython::from_request`` in ``crates/uv/src/commands/project/mod.rs``; absent at
