@@ -8,7 +8,8 @@ newest modelled one (``uvshim.contract.facts``: where a tool environment lands, 
 pyvenv.cfg, the version string, the options the help lists, the repair), then the option-drift
 test and the differential discovery test (``UVSHIM_TEST_UV`` makes them take this binary
 instead of the matrix). Prints every fact that fails, every option the table does not know,
-and every failing test; exits 0 only when nothing differs.
+and every failing test (pytest's report, with why each failed, goes to a file it names); exits
+0 only when nothing differs.
 """
 
 from __future__ import annotations
@@ -41,14 +42,19 @@ def release_check(uv: str) -> list[str]:
 
 
 def tests(uv: str) -> list[str]:
+    """The failing tests, one line each; pytest's whole report (why each failed) is kept in a
+    file whose path is printed."""
     environ = {**os.environ, "UVSHIM_TEST_UV": uv}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "--no-header",
-                           "-p", "no:cacheprovider", *TESTS], cwd=REPO, env=environ,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rf", "--tb=short",
+                           "--no-header", "-p", "no:cacheprovider", *TESTS], cwd=REPO,
+                          env=environ, capture_output=True, text=True, check=False)
+    with tempfile.NamedTemporaryFile("w", prefix="check-uv-release-", suffix=".log",
+                                     delete=False) as report:
+        report.write(done.stdout + done.stderr)
     failed = [line.removeprefix("FAILED ") for line in done.stdout.splitlines()
               if line.startswith("FAILED ")]
     summary = done.stdout.strip().splitlines()[-1:] or ["(no output)"]
-    print(f"tests: {summary[0]}")
+    print(f"tests: {summary[0]} (pytest's report: {report.name})")
     if done.returncode not in {0, 1}:
         failed.append(f"pytest exited with {done.returncode}: {done.stderr.strip()[-300:]}")
     return [f"test: {name}" for name in failed]
