@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from _support.own_copies import remove_own_copies
 from uvshim import trace
 
 
@@ -26,3 +27,7 @@ def _leaves_the_process_as_it_found_it() -> Iterator[None]:
 def _environ() -> dict[str, str]:
     return {name: value for name, value in os.environ.items()
             if name != "PYTEST_CURRENT_TEST"}  # pytest's own, set for each phase
+
+
+def pytest_sessionfinish() -> None:
+    remove_own_copies()

@@ -1,7 +1,10 @@
 """Real interpreters for the integration tests, and the "image bump at the same path".
 
 A prefix is a hard-linked copy of a whole pyenv installation (instant, no disk), without its
-site-packages. Two layouts:
+site-packages, whose ``bin`` entries are its own instead: a check stamps the executables and
+links it finds (``uvshim.memo.stamp``, ctime included), and a hard link made to the same inode
+anywhere else (a parallel test, another suite on the machine) changes that ctime and voids the
+memo. Two layouts:
 
 - ``symlinked``: pyenv's own, ``bin/python`` and ``bin/python3`` are symlinks to ``python3.X``;
 - ``unversioned``: ``bin/python`` and ``bin/python3`` are real files (hard links) and
@@ -39,7 +42,7 @@ def make_prefix(dest: Path, minor: str, layout: str) -> Path:
     source = installed_python(minor)
     if source is None:
         raise LookupError(f"no Python {minor} under {pyenv_versions_dir()}")
-    subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
+    link_tree(source, dest)
     shutil.rmtree(dest / "lib" / f"python{minor}" / "site-packages")
     (dest / "lib" / f"python{minor}" / "site-packages").mkdir()
     bindir = dest / "bin"
@@ -52,6 +55,21 @@ def make_prefix(dest: Path, minor: str, layout: str) -> Path:
     elif layout != "symlinked":
         raise ValueError(f"unknown layout {layout!r}")
     return bindir
+
+
+def link_tree(source: Path, dest: Path) -> None:
+    """``dest`` as a hard-linked copy of the installation ``source`` whose ``bin`` entries,
+    files and symbolic links alike, are its own: those a check stamps."""
+    subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
+    for entry in (dest / "bin").iterdir():
+        own = entry.with_name(f".{entry.name}.own")
+        if entry.is_symlink():
+            own.symlink_to(os.readlink(entry))
+        elif entry.is_file():
+            shutil.copy2(entry, own)
+        else:
+            continue
+        own.replace(entry)
 
 
 def swap_prefix(dest: Path, minor: str, layout: str) -> Path:
@@ -69,6 +87,6 @@ def fake_managed(root: Path, build: str) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
     root.mkdir(exist_ok=True)
-    subprocess.run(["cp", "-al", str(source), str(folder)], check=True)
+    link_tree(source, folder)
     (folder / "BUILD").write_text(f"{build}\n")
     return folder

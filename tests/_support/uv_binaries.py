@@ -3,7 +3,7 @@
 Each release's ``uv`` wheel is downloaded once from the package index and its ``uv`` and
 ``uvx`` binaries are unpacked into a cache outside the repository
 (``$UVSHIM_TEST_CACHE`` or ``~/.cache/uvshim-tests``), under a file lock so parallel test
-processes download each release once.
+processes download each release once; each process runs and links its own copy.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from pathlib import Path
 
 from filelock import FileLock
 from packaging.version import Version
+
+from _support.own_copies import own_copy
 
 # One release per minor series, plus the releases where uv's behaviour changes for us
 # (uvshim.uv.releases names them): 0.7.13/0.7.14 canonicalised the interpreter path,
@@ -96,11 +98,16 @@ def _given_folder(given: Path) -> Path:
 
 
 def uv_release(version: str) -> Path:
-    """Return the folder holding ``uv`` and ``uvx`` of this release, downloading it if needed
-    (the given uv's folder when one is given and prints this version)."""
+    """The folder holding ``uv`` and ``uvx`` of this release: this process's own copy
+    (``own_copies``) of the cached one, downloaded if needed (the given uv's folder when one is
+    given and prints this version)."""
     given = given_uv()
     if given is not None and under_test(MATRIX) == (version,):
         return _given_folder(given)
+    return own_copy(_cached_release(version))
+
+
+def _cached_release(version: str) -> Path:
     root = support_cache_root() / "uv"
     target = root / version
     if (target / "uv").is_file():
@@ -141,3 +148,4 @@ def reuses_stale_env(version: str, layout: str) -> bool:
     carries the version in the symlinked layout; the unversioned layout fails on every
     release."""
     return layout == "unversioned" or Version(version) < Version("0.7.14")
+

@@ -17,6 +17,7 @@ import pytest
 from filelock import FileLock
 
 from _support.interpreters import make_prefix
+from _support.own_copies import own_copy
 from _support.uv_binaries import support_cache_root
 
 MISE_VERSION = "2026.9.15"  # the newest mise the model covers (``uvshim.discovery.mise``)
@@ -91,7 +92,7 @@ class Mise:
         self.root = root
         self.bin = root / "bin"
         self.bin.mkdir(parents=True)
-        os.link(mise_binary(version), self.bin / "mise")
+        os.link(own_copy(mise_binary(version)), self.bin / "mise")
         self.shims = root / "data" / "shims"
         self.env = {
             "MISE_DATA_DIR": str(root / "data"), "MISE_CONFIG_DIR": str(root / "config"),

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from _support.interpreters import installed_python
+from _support.own_copies import own_copy
 from _support.sandbox import require_python
 from _support.version_managers import MISE_RELEASES, mise_binary
 from uvshim.discovery import mise as mise_model
@@ -36,7 +37,7 @@ class Home:
         self.project.mkdir(parents=True)
         self.bin = root / "bin"
         self.bin.mkdir()
-        os.link(mise_binary(release), self.bin / "mise")
+        os.link(own_copy(mise_binary(release)), self.bin / "mise")
         self.data = self.home / ".local" / "share" / "mise"
         self.env: dict[str, str] = {"HOME": str(self.home), "PATH": "/usr/bin:/bin",
                                     "UVSHIM_CACHE_DIR": str(root / "uvshim-state")}
