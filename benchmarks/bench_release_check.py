@@ -103,11 +103,11 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
     cases = Cases(bench)
     for case in cases.warm().values():  # warms uv's environment, the identities, the check
         case()
-    settle()
+    settle(bench.root, bench.real)
     for case in cases.warm().values():  # keeps the memos
         case()
     warm = interleave(rounds, cases.warm())
-    settle()
+    settle(bench.root, bench.real)
     for case in cases.warm().values():  # memos kept again, then counted
         case()
     hot_path = {"modelled": count_hot_path(bench),

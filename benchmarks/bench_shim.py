@@ -86,7 +86,7 @@ class Bench:
 
     def settle(self) -> None:
         """Let the files the check reads age past the racy window, then keep a memo."""
-        settle()
+        settle(self.root, self.real)
         self.shim()
 
 
@@ -161,7 +161,7 @@ def measure_uv_run(bench: Bench, rounds: int) -> dict[str, dict[str, float]]:
     for _ in range(3):
         for run_case in cases.values():
             run_case()
-    settle()
+    settle(bench.root, bench.real)
     for name in ("with_shim", "plain_shim", "member_shim", "venv_path_shim"):
         cases[name]()  # keep the memos
     return {name: summary(values) for name, values in interleave(rounds, cases).items()}

@@ -149,13 +149,13 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
         for _ in range(3):  # warm-up: the tool env, identities, uv's version, the OS
             for case in cases.values():
                 case()
-        settle()
+        settle(bench.root, bench.real)
         cases["shim"]()  # keeps the memo the timed runs replay
         samples = interleave(rounds, cases)
         hot_path = setup.hot_path()  # before the stand-in's runs replace the memo
         stand_in = setup.until_exec()
         stand_in["shim"]()  # the stand-in is a new uv: its version is asked once
-        settle()
+        settle(bench.root, bench.real)
         stand_in["shim"]()  # keeps the memo for this PATH
         until_exec = interleave(rounds, stand_in)
         report[setup.name] = {"times": {k: summary(v) for k, v in samples.items()},

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
+import uvshim
 from _support.sandbox import Sandbox
 from uvshim.commands.launcher_template import runtime_paths
 from uvshim.memo import SETTLE_NS
@@ -61,6 +64,28 @@ def audited(sandbox: Sandbox, args: list[str], mode: str = "uvx",
                       [line for line in lines if line.startswith("uvshim:")])
 
 
-def settle() -> None:
-    """Let every file a check read age past the racy window, so that a memo may be kept."""
-    time.sleep(SETTLE_NS / 1e9 + 0.2)
+def settle(*folders: Path) -> None:
+    """Wait until every file a check may stamp is older than the racy window (``SETTLE_NS``),
+    so that the next check may keep a memo: the files below ``folders`` (a sandbox's root and
+    its PATH folders) and the bytecode of uvshim's own modules. Only the rest of the window
+    after the newest change is waited: a file's times never run ahead of the clock ``memo``
+    compares them with."""
+    scanned = [*folders, Path(uvshim.__file__).parent]
+    newest_ns = max(_newest_change_ns(str(folder)) for folder in scanned)
+    wait_ns = newest_ns + SETTLE_NS - time.time_ns()
+    if wait_ns > 0:
+        time.sleep(wait_ns / 1e9 + 0.01)
+
+
+def _newest_change_ns(folder: str) -> int:
+    """The latest mtime or ctime of ``folder`` and of everything below it, links not followed."""
+    st = os.lstat(folder)
+    newest = max(st.st_mtime_ns, st.st_ctime_ns)
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                newest = max(newest, _newest_change_ns(entry.path))
+            else:
+                st = entry.stat(follow_symlinks=False)
+                newest = max(newest, st.st_mtime_ns, st.st_ctime_ns)
+    return newest

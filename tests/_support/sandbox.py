@@ -61,6 +61,11 @@ class Sandbox:
         env.update(self.extra_env)
         return env
 
+    @property
+    def folders(self) -> list[Path]:
+        """Where everything its runs look at lives: its root and its PATH folders."""
+        return [self.root, *self.path_dirs]
+
     def run(self, argv: list[str], env: Mapping[str, str] | None = None,
             ) -> subprocess.CompletedProcess[str]:
         return subprocess.run(argv, env=dict(env or self.env()), cwd=self.cwd or self.root / "work",

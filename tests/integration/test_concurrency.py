@@ -73,7 +73,7 @@ def keep_memo(sandbox: Sandbox, argv: list[str]) -> None:
     sandbox.run(argv)  # records the new environment's build: a write, so no memo yet
     memos = sandbox.root / "uvshim-state" / MEMO_FOLDER
     for _ in range(3):
-        settle()
+        settle(*sandbox.folders)
         sandbox.run(argv)
         if memos.is_dir() and any(memos.iterdir()):
             return

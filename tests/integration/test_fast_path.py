@@ -26,7 +26,7 @@ OLD, NEW = "3.11", "3.12"
 def with_memo(sandbox: Sandbox, args: list[str], **extra_env: str) -> AuditedRun:
     """Run until a memo exists, and prove the next run replays it."""
     audited(sandbox, args, **extra_env)  # may write state: identities, build records
-    settle()
+    settle(*sandbox.folders)
     written = audited(sandbox, args, **extra_env)
     assert written.full_check, "no memo can exist yet"
     replayed = audited(sandbox, args, **extra_env)
@@ -176,7 +176,7 @@ def test_what_it_cannot_decide_is_said_once_per_situation(sandbox: Sandbox,
     # uv 0.13.9 reads "off" as false; how each release reads such spellings is not modelled.
     lenient = {"UVSHIM_STRICT": "0", "UV_MANAGED_PYTHON": "off"}
     audited(sandbox, args, **lenient)  # writes uvshim's state: no memo yet
-    settle()
+    settle(*sandbox.folders)
     said = audited(sandbox, args, **lenient)
     assert said.full_check
     (line,) = said.notes

@@ -39,7 +39,7 @@ def test_warm_hot_path_imports_nothing_expensive_and_starts_no_process(
     imported = {name.split(".")[0] for name in warm.modules}
     assert imported & EXPENSIVE == set()
 
-    settle()
+    settle(*sandbox.folders)
     audited(sandbox, args)  # keeps a memo
     replayed = audited(sandbox, args)
     assert replayed.argv == warm.argv

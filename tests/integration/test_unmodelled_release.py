@@ -130,7 +130,7 @@ def test_after_a_passed_check_the_warm_path_replays_a_memo(
     scene = Scene(sandbox, tool_wheels, launchers, PASSES, layout="symlinked")
     runs(scene.run_shim(), OLD)  # the check
     runs(scene.run_shim(), OLD)  # the full check, which records the environment's build
-    settle()
+    settle(*sandbox.folders)
     kept = audited(sandbox, scene.args)
     assert kept.full_check
     assert kept.spawned == []

@@ -134,7 +134,7 @@ def test_uv_run_with_replays_its_memo(sandbox: Sandbox, tool_wheels: Path) -> No
     args = run_with("uv", tool_wheels, "no-project")[1:]
     assert sandbox.run([str(real / "uv"), *args]).stdout.startswith(f"shimcheck {OLD} ")
     audited(sandbox, args, mode="uv")  # records the environment's build: a write, no memo
-    settle()
+    settle(*sandbox.folders)
     full = audited(sandbox, args, mode="uv")
     assert full.full_check
     assert full.argv == [str(real / "uv"), *args]

@@ -196,7 +196,7 @@ def test_the_layouts_replay_their_memo(sandbox: Sandbox, tool_wheels: Path, wher
         # A file the check read can change inside the settle window on a busy machine (a hard
         # link made elsewhere to the shared interpreter moves its ctime): no memo is then kept,
         # rightly, and the next round settles and tries again.
-        settle()
+        settle(*sandbox.folders)
         full = audited(sandbox, args, mode="uv")
         assert full.full_check
         assert full.notes == []

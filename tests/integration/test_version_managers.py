@@ -133,7 +133,7 @@ def warm_runs_replay(sandbox: Sandbox, wheels: Path, launchers: Path, work: Path
     warm = audited(sandbox, args)
     assert warm.full_check
     assert warm.spawned == [], f"{manager} was run"
-    settle()
+    settle(*sandbox.folders)
     audited(sandbox, args)  # keeps a memo
     replayed = audited(sandbox, args)
     assert not replayed.full_check, "the memo was not replayed"
