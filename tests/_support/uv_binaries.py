@@ -149,3 +149,12 @@ def reuses_stale_env(version: str, layout: str) -> bool:
     release."""
     return layout == "unversioned" or Version(version) < Version("0.7.14")
 
+
+def quick_releases(layout: str) -> tuple[str, ...]:
+    """The releases the quick tier (``--tier=quick``, tests/conftest.py) runs in ``layout``:
+    the newest, and the oldest too where bare uv behaves otherwise in that layout (the
+    symlinked layout before 0.7.14; the oldest also keeps ``environments-v1``)."""
+    oldest = MATRIX[0]
+    if reuses_stale_env(oldest, layout) != reuses_stale_env(NEWEST, layout):
+        return (NEWEST, oldest)
+    return (NEWEST,)
