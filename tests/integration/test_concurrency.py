@@ -29,6 +29,10 @@ from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
 from uvshim.memo import MEMO_FOLDER
 
+# Its tests run one after another on one worker (``--dist loadgroup``), never two stress
+# rounds at once on the machine.
+pytestmark = pytest.mark.xdist_group("concurrency")
+
 SHIMS = 16
 LAYOUT = "unversioned"
 PYTHONS = ("3.11", "3.12")
