@@ -17,7 +17,7 @@ import pytest
 
 from _support.deploy import place_uv, run_shell
 from _support.interpreters import make_prefix, swap_prefix
-from _support.sandbox import require_python
+from _support.sandbox import SYSTEM_PATH, isolated_env, require_python
 from _support.uv_binaries import NEWEST
 
 UVSHIM = str(Path(sys.executable).with_name("uvshim"))
@@ -69,12 +69,7 @@ def file_stamps(folder: Path) -> dict[str, tuple[int, ...]]:
 
 
 def user_env(root: Path, path: list[Path]) -> dict[str, str]:
-    env = {"HOME": str(root / "home"), "UV_PYTHON_DOWNLOADS": "never", "UVSHIM_STRICT": "1",
-           "PATH": os.pathsep.join([*map(str, path), "/usr/bin", "/bin"])}
-    for name in ("LANG", "TMPDIR", "SSL_CERT_FILE"):
-        if name in os.environ:
-            env[name] = os.environ[name]
-    return env
+    return isolated_env(root / "home", [*path, *SYSTEM_PATH], UVSHIM_STRICT="1")
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from _support.interpreters import make_prefix
-from _support.sandbox import require_python
+from _support.sandbox import SYSTEM_PATH, isolated_env, require_python, uv_folders
 from _support.uv_binaries import under_test, uv_release
 from uvshim.discovery.identity_cache import identify
 from uvshim.discovery.query import DiscoveryQuery
@@ -174,15 +174,10 @@ def _prepare(layout: Layout, world: Mapping[str, str], tmp: Path, version: str) 
     home, cwd = tmp / "home", tmp / "work"
     for folder in (home, cwd, tmp / "config" / "uv", tmp / "data", tmp / "pythons"):
         folder.mkdir(parents=True, exist_ok=True)
-    path = [world[name] for name in layout.path] + [str(uv_release(version)), "/usr/bin", "/bin"]
-    environ = {
-        "HOME": str(home), "PATH": os.pathsep.join(path),
-        "UV_CACHE_DIR": str(tmp / "cache"), "UV_TOOL_DIR": str(tmp / "tools"),
-        "UV_TOOL_BIN_DIR": str(tmp / "tools-bin"), "UV_PYTHON_INSTALL_DIR": str(tmp / "pythons"),
-        "XDG_CONFIG_HOME": str(tmp / "config"), "XDG_DATA_HOME": str(tmp / "data"),
-        "XDG_CACHE_HOME": str(tmp / "xdg-cache"), "XDG_BIN_HOME": str(tmp / "xdg-bin"),
-        "UV_PYTHON_DOWNLOADS": "never", "UV_NO_CONFIG": "1",
-    }
+    path: list[str | Path] = [*(world[name] for name in layout.path), uv_release(version),
+                              *SYSTEM_PATH]
+    environ = isolated_env(home, path, **uv_folders(tmp), XDG_BIN_HOME=str(tmp / "xdg-bin"),
+                           UV_NO_CONFIG="1")
     environ.update({key: _fill(value, world) for key, value in layout.env.items()})
     _write_pins(layout, tmp / "config" / "uv", cwd)
     _install_managed(layout.managed, tmp / "pythons")
@@ -435,10 +430,7 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
     p312 = make_prefix(root / "p312", "3.12", "symlinked")
     work = root / "work"
     work.mkdir()
-    env = {"UV_CACHE_DIR": str(root / "cache"), "UV_PYTHON_DOWNLOADS": "never",
-           "HOME": str(root / "home"), "XDG_CONFIG_HOME": str(root / "config"),
-           "UV_PYTHON_INSTALL_DIR": str(root / "pythons"),
-           "PATH": f"{p311}:{p312}:/usr/bin:/bin"}
+    env = isolated_env(root / "home", [p311, p312, *SYSTEM_PATH], **uv_folders(root))
     if layout.project:
         (work / "pyproject.toml").write_text(
             '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.10"\n')

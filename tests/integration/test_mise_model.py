@@ -18,7 +18,7 @@ import pytest
 
 from _support.interpreters import installed_python
 from _support.own_copies import own_copy
-from _support.sandbox import require_python
+from _support.sandbox import SYSTEM_PATH, isolated_env, require_python
 from _support.version_managers import MISE_RELEASES, mise_binary
 from uvshim.discovery import mise as mise_model
 from uvshim.discovery.version_managers import resolve_shim
@@ -39,8 +39,8 @@ class Home:
         self.bin.mkdir()
         os.link(own_copy(mise_binary(release)), self.bin / "mise")
         self.data = self.home / ".local" / "share" / "mise"
-        self.env: dict[str, str] = {"HOME": str(self.home), "PATH": "/usr/bin:/bin",
-                                    "UVSHIM_CACHE_DIR": str(root / "uvshim-state")}
+        self.env = isolated_env(self.home, SYSTEM_PATH,
+                                UVSHIM_CACHE_DIR=str(root / "uvshim-state"))
         self.versions: dict[str, str] = {}
         for minor in (OLD, NEW):
             prefix = installed_python(minor)
