@@ -21,10 +21,14 @@ from _support.tool_wheel import build_tool_wheel
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration" in item.nodeid.replace(os.sep, "/"):
             item.add_marker(pytest.mark.integration)
+        # One worker runs the tests of the one engine, so no image is built twice at once.
+        if "container_engine" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("container engine"))
 
 
 @pytest.fixture(scope="session")
