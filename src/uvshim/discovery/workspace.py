@@ -25,6 +25,7 @@ from __future__ import annotations
 import fnmatch
 import os
 
+from uvshim.discovery.shim_resolution import ancestors
 from uvshim.errors import UndecidableError
 
 TYPE_CHECKING = False
@@ -52,23 +53,22 @@ def table(data: Table, key: str, path: str) -> Table:
 def workspace_root_above(project_root: str, read: ReadToml) -> tuple[str, Table] | None:
     """The workspace root whose member the project at ``project_root`` is, with its parsed
     ``pyproject.toml``; None when the project stands alone."""
-    folder = os.path.dirname(project_root)
-    while True:
+    # As find_workspace in crates/uv-workspace/src/workspace.rs (0.12.5): the project's
+    # ancestors, the project's own folder skipped.
+    for folder in ancestors(project_root)[1:]:
         path = os.path.join(folder, PYPROJECT)
-        if os.path.isfile(path):
-            data = read(path)
-            workspace = uv_table(data, path).get("workspace")
-            if workspace is None:
-                return None  # another project or a plain pyproject.toml: uv stops there
-            definition = _definition(workspace, path)
-            if _included(project_root, folder, definition) \
-                    and not _excluded(project_root, folder, definition):
-                return folder, data
-            return None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
+        if not os.path.isfile(path):
+            continue
+        data = read(path)
+        workspace = uv_table(data, path).get("workspace")
+        if workspace is None:
+            return None  # another project or a plain pyproject.toml: uv stops there
+        definition = _definition(workspace, path)
+        if _included(project_root, folder, definition) \
+                and not _excluded(project_root, folder, definition):
+            return folder, data
+        return None
+    return None
 
 
 def members_requires_python(root: str, data: Table, read: ReadToml) -> str | None:
