@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 LAYOUTS = ("symlinked", "unversioned")
@@ -59,11 +58,22 @@ def link_tree(source: Path, dest: Path, without: tuple[str, ...] = ()) -> None:
     """``dest`` as a hard-linked copy of the installation ``source`` whose ``bin`` entries,
     files and symbolic links alike, are its own: those a check stamps. The folder ``without``
     (a path below ``source``, as parts) is left empty: not linked and then deleted, which for
-    a site-packages of 40,000 files took most of a minute on a busy machine."""
+    a site-packages of 40,000 files took most of a minute on a busy machine.
+
+    No ``__pycache__`` folder is linked: a new link to a file moves its ctime, and the
+    bytecode of the interpreter that runs uvshim is what a memo stamps, so a test linking that
+    installation voided the memo of a test running beside it (with one worker per core, a
+    memo test failed when another worker made a 3.11 prefix). The prefix's interpreter writes
+    its own bytecode."""
+    skipped = source.joinpath(*without) if without else None
+
+    def ignored(folder: str, names: list[str]) -> list[str]:
+        return [name for name in names if name == "__pycache__"
+                or (skipped is not None and Path(folder, name) == skipped)]
+
+    shutil.copytree(source, dest, symlinks=True, copy_function=os.link, ignore=ignored)
     if without:
-        _link_all_but(source, dest, without)
-    else:
-        subprocess.run(["cp", "-al", str(source), str(dest)], check=True)
+        dest.joinpath(*without).mkdir()
     for entry in (dest / "bin").iterdir():
         own = entry.with_name(f".{entry.name}.own")
         if entry.is_symlink():
@@ -73,21 +83,6 @@ def link_tree(source: Path, dest: Path, without: tuple[str, ...] = ()) -> None:
         else:
             continue
         own.replace(entry)
-
-
-def _link_all_but(source: Path, dest: Path, without: tuple[str, ...]) -> None:
-    """Hard-link the entries of ``source`` into a new ``dest``, all but ``without[0]``, which
-    is made anew: empty, or holding all but ``without[1]`` of its own, and so on."""
-    dest.mkdir()
-    shutil.copystat(source, dest)
-    skipped, *below = without
-    entries = [str(entry) for entry in source.iterdir() if entry.name != skipped]
-    if entries:
-        subprocess.run(["cp", "-al", *entries, str(dest)], check=True)
-    if below:
-        _link_all_but(source / skipped, dest / skipped, tuple(below))
-    else:
-        (dest / skipped).mkdir()
 
 
 def swap_prefix(dest: Path, minor: str, layout: str) -> Path:
