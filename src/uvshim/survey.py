@@ -60,6 +60,6 @@ def survey(inv: UvInvocation, uv_version: Version, environ: Mapping[str, str],
     if choice is None:
         return Survey(uv_version, cache_dir, None, None, None,
                       "uv finds no interpreter here, so nothing cached can be reused")
-    bucket = bucket_dir(cache_dir, choice.identity, uv_version)
+    bucket = bucket_dir(cache_dir, choice.identity, uv_version, choice.environment)
     verdicts = judge_all(scan_bucket(bucket), choice.identity)
     return Survey(uv_version, cache_dir, choice, bucket, verdicts, "")

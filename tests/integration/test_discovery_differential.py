@@ -22,11 +22,11 @@ import pytest
 
 from _support.interpreters import make_prefix
 from _support.sandbox import SYSTEM_PATH, isolated_env, require_python, uv_folders
-from _support.uv_binaries import under_test, uv_release
+from _support.uv_binaries import MATRIX, under_test, uv_release
 from uvshim.discovery.identity_cache import identify
 from uvshim.discovery.query import DiscoveryQuery
 from uvshim.discovery.search import choose_tool_run_interpreter
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.uv.argv import parse_uvx
 from uvshim.versions import Version
 
@@ -347,7 +347,7 @@ def test_variant_discovery_matches_uvx(layout: Layout, version: str,
 
 # --- uv run --with: the bucket real uv fills, against the one the model names ---------------
 
-RUN_VERSIONS = under_test(("0.5.0", "0.6.4", "0.13.9"))
+RUN_VERSIONS = under_test(MATRIX)
 
 
 @dataclass(frozen=True)
@@ -368,6 +368,8 @@ class RunLayout:
     files: tuple[tuple[str, str], ...] = ()  # (path under work, text)
     cwd: str = ""  # the folder under work to run in
     options: tuple[str, ...] = ()
+    global_pin: str | None = None
+    refused_before: str | None = None  # releases before this one refuse the command
 
 
 def _member(name: str, requires: str, extra: str = "") -> str:
@@ -380,6 +382,8 @@ WORKSPACE = (("pyproject.toml", WS_ROOT),
              ("packages/a/pyproject.toml", _member("a", ">=3.10")),
              ("packages/b/pyproject.toml", _member("b", ">=3.12")))
 
+
+TOOLS_ONLY = (("pyproject.toml", "[tool.ruff]\nline-length = 100\n"), ("src/x.txt", ""))
 
 RUN_LAYOUTS = (
     RunLayout("plain"),
@@ -422,6 +426,25 @@ RUN_LAYOUTS = (
     RunLayout("project-venv-base-gone", project=True, venv="dot-gone"),
     RunLayout("python-versions-file", no_project=True,
               files=((".python-versions", "3.12\n3.11\n"),)),
+    # A pyproject.toml that only configures tools: a workspace root without members from
+    # 0.8.18, which reads the .python-version in its folder; an error before.
+    RunLayout("tools-only-pyproject", cwd="src", files=TOOLS_ONLY, refused_before="0.8.18"),
+    RunLayout("tools-only-pyproject-pin", cwd="src", local_pin="3.12", files=TOOLS_ONLY,
+              refused_before="0.8.18"),
+    # ... and no .python-version below its folder (an outside-project search would take it).
+    RunLayout("tools-only-pyproject-subfolder-pin", cwd="src", refused_before="0.8.18",
+              files=(*TOOLS_ONLY, ("src/.python-version", "3.12\n"))),
+    RunLayout("tools-only-pyproject-no-project", no_project=True, local_pin="3.12",
+              files=TOOLS_ONLY),
+    # The global pin: read by uv run from 0.6.7, after any local one.
+    RunLayout("global-pin", no_project=True, global_pin="3.12"),
+    RunLayout("global-pin-under-local", no_project=True, global_pin="3.11", local_pin="3.12"),
+    RunLayout("project-global-pin", project=True, global_pin="3.12"),
+    # --isolated in a project: the project's request, and a virtual environment may serve.
+    RunLayout("isolated-project", project=True, options=("--isolated",)),
+    RunLayout("isolated-project-pin", project=True, local_pin="3.12", options=("--isolated",)),
+    RunLayout("isolated-project-dot-venv", project=True, venv="dot", options=("--isolated",)),
+    RunLayout("isolated-member", files=WORKSPACE, cwd="packages/a", options=("--isolated",)),
 )
 
 
@@ -436,6 +459,9 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
             '[project]\nname = "demo"\nversion = "0"\nrequires-python = ">=3.10"\n')
     if layout.local_pin:
         (work / ".python-version").write_text(layout.local_pin + "\n")
+    if layout.global_pin:
+        (root / "config" / "uv").mkdir(parents=True)
+        (root / "config" / "uv" / ".python-version").write_text(layout.global_pin + "\n")
     for name, text in layout.files:
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_text(text)
@@ -460,7 +486,10 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
 @pytest.mark.parametrize("layout", RUN_LAYOUTS, ids=lambda layout: layout.name)
 def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: Path,
                                   tmp_path: Path) -> None:
-    from uvshim.discovery.uv_run_interpreter import choose_uv_run_interpreter  # noqa: PLC0415
+    from uvshim.discovery.uv_run_interpreter import (  # noqa: PLC0415
+        NothingCachedError,
+        choose_uv_run_interpreter,
+    )
     from uvshim.uv.argv import parse_uv  # noqa: PLC0415
     from uvshim.uv.cache_key import bucket_dir  # noqa: PLC0415
 
@@ -484,15 +513,38 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
         with pytest.raises(UndecidableError):
             choose_uv_run_interpreter(query)
         return
-    choice = choose_uv_run_interpreter(query)
+    if layout.refused_before and Version(version) < Version(layout.refused_before):
+        with pytest.raises(UvRefusesError):
+            choose_uv_run_interpreter(query)
+        assert _run_real(real, args, env, work).returncode != 0
+        return
+    cache = tmp_path / "cache"
+    try:
+        choice = choose_uv_run_interpreter(query)
+    except NothingCachedError:
+        # The bucket is new on every run (0.7.19-0.7.22 with --isolated): none is reused.
+        for _ in range(2):
+            assert _run_real(real, args, env, work).returncode == 0
+        assert len(_filled(cache)) == 2, _filled(cache)
+        return
     assert choice is not None
-    predicted = os.path.basename(bucket_dir(str(tmp_path / "cache"), choice.identity,
-                                            Version(version)))
-    before = {path.name for path in (tmp_path / "cache").glob("environments-v*/*")}
-    done = subprocess.run([str(real / "uv"), *args], env=env, cwd=work, capture_output=True,
-                          text=True, timeout=300, check=False)
+    predicted = os.path.basename(bucket_dir(str(cache), choice.identity, Version(version),
+                                            choice.environment))
+    before = {path.name for path in cache.glob("environments-v*/*")}
+    done = _run_real(real, args, env, work)
     assert done.returncode == 0, done.stderr
-    filled = sorted(path.name for path in (tmp_path / "cache").glob("environments-v*/*")
-                    if any(entry.is_symlink() for entry in path.iterdir()))
+    filled = _filled(cache)
     assert predicted in filled, (predicted, filled)
     assert set(filled) - before <= {predicted}
+
+
+def _run_real(real: Path, args: list[str], env: dict[str, str], work: Path
+              ) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(real / "uv"), *args], env=env, cwd=work, capture_output=True,
+                          text=True, timeout=300, check=False)
+
+
+def _filled(cache: Path) -> list[str]:
+    """The buckets holding an environment's link."""
+    return sorted(path.name for path in cache.glob("environments-v*/*")
+                  if any(entry.is_symlink() for entry in path.iterdir()))

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from _support.fake_pythons import World
-from uvshim.discovery.project import base_python, environment_python, find_project
+from uvshim.discovery.project import Project, base_python, environment_python, find_project
 from uvshim.discovery.query import DiscoveryQuery
 from uvshim.discovery.uv_run_interpreter import choose_uv_run_interpreter
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.uv.argv import ArgvError, parse_uv, render, with_options
 from uvshim.uv.options import Level
 from uvshim.versions import Version
@@ -72,31 +72,42 @@ PROJECT = '[project]\nname = "p"\nversion = "0"\nrequires-python = ">=3.11"\n'
 def test_the_nearest_pyproject_is_the_project(tmp_path: Path) -> None:
     write(tmp_path / "p" / "pyproject.toml", PROJECT)
     (tmp_path / "p" / "src" / "deep").mkdir(parents=True)
-    project = find_project(str(tmp_path / "p" / "src" / "deep"), {})
+    project = find_project(str(tmp_path / "p" / "src" / "deep"), {}, NEW)
     assert project is not None
     assert project.root == str(tmp_path / "p")
     assert project.requires_python == ">=3.11"
     assert project.environment == str(tmp_path / "p" / ".venv")
-    moved = find_project(str(tmp_path / "p"), {"UV_PROJECT_ENVIRONMENT": "../env"})
+    moved = find_project(str(tmp_path / "p"), {"UV_PROJECT_ENVIRONMENT": "../env"},
+                         NEW)
     assert moved is not None
     assert moved.environment == str(tmp_path / "env")
-    assert find_project(str(tmp_path), {}) is None
+    assert find_project(str(tmp_path), {}, NEW) is None
 
 
 @pytest.mark.parametrize("text", [
-    '[tool.ruff]\nline-length = 100\n',
     "not toml [",
     PROJECT + '[tool.uv.dependency-groups]\ndev = {requires-python = ">=3.12"}\n',
+    '[tool.uv.dependency-groups]\ndev = {requires-python = ">=3.12"}\n',
 ])
 def test_what_is_not_modelled_is_undecidable(tmp_path: Path, text: str) -> None:
     write(tmp_path / "pyproject.toml", text)
     with pytest.raises(UndecidableError):
-        find_project(str(tmp_path), {})
+        find_project(str(tmp_path), {}, NEW)
+
+
+def test_a_pyproject_that_only_configures_tools(tmp_path: Path) -> None:
+    """From 0.8.18 a workspace root without members; before, uv run refuses it."""
+    write(tmp_path / "pyproject.toml", '[tool.ruff]\nline-length = 100\n')
+    (tmp_path / "src").mkdir()
+    project = find_project(str(tmp_path / "src"), {}, NEW)
+    assert project == Project(str(tmp_path), None, str(tmp_path / ".venv"))
+    with pytest.raises(UvRefusesError):
+        find_project(str(tmp_path), {}, Version("0.8.17"))
 
 
 def test_an_unmanaged_project_is_no_project_to_uv_run(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", PROJECT + "[tool.uv]\nmanaged = false\n")
-    assert find_project(str(tmp_path), {}) is None
+    assert find_project(str(tmp_path), {}, NEW) is None
 
 
 def fake_install(prefix: Path, minor: str) -> Path:

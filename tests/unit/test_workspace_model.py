@@ -9,6 +9,7 @@ import pytest
 
 from uvshim.discovery.project import find_project
 from uvshim.errors import UndecidableError
+from uvshim.uv.releases import NEWEST_KNOWN
 
 ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
 
@@ -35,7 +36,7 @@ def test_a_member_is_its_workspace(tmp_path: Path) -> None:
     folder = workspace(tmp_path)
     (folder / "src").mkdir()
     for start in (folder, folder / "src", tmp_path, tmp_path / "packages"):
-        project = find_project(str(start), {})
+        project = find_project(str(start), {}, NEWEST_KNOWN)
         assert project is not None
         assert project.root == str(tmp_path)
         assert project.environment == str(tmp_path / ".venv")
@@ -44,7 +45,7 @@ def test_a_member_is_its_workspace(tmp_path: Path) -> None:
 
 def test_a_root_project_adds_its_own_requires_python(tmp_path: Path) -> None:
     folder = workspace(tmp_path, member("root", ">=3.9") + ROOT)
-    project = find_project(str(folder), {})
+    project = find_project(str(folder), {}, NEWEST_KNOWN)
     assert project is not None
     assert project.requires_python == ">=3.9, >=3.10, <3.13"
 
@@ -52,14 +53,14 @@ def test_a_root_project_adds_its_own_requires_python(tmp_path: Path) -> None:
 def test_excluded_and_unmatched_projects_stand_alone(tmp_path: Path) -> None:
     workspace(tmp_path, ROOT + 'exclude = ["packages/b"]\n')
     write(tmp_path / "examples" / "c" / "pyproject.toml", member("c", ">=3.8"))
-    excluded = find_project(str(tmp_path / "packages" / "b"), {})
+    excluded = find_project(str(tmp_path / "packages" / "b"), {}, NEWEST_KNOWN)
     assert excluded is not None
     assert (excluded.root, excluded.requires_python) == (str(tmp_path / "packages" / "b"),
                                                         "<3.13")
-    alone = find_project(str(tmp_path / "examples" / "c"), {})
+    alone = find_project(str(tmp_path / "examples" / "c"), {}, NEWEST_KNOWN)
     assert alone is not None
     assert alone.root == str(tmp_path / "examples" / "c")
-    root = find_project(str(tmp_path), {})
+    root = find_project(str(tmp_path), {}, NEWEST_KNOWN)
     assert root is not None
     assert root.requires_python == ">=3.10"  # b is excluded from the members too
 
@@ -69,7 +70,7 @@ def test_only_the_first_pyproject_above_is_read(tmp_path: Path) -> None:
     project is inside a workspace."""
     workspace(tmp_path)
     write(tmp_path / "packages" / "a" / "examples" / "x" / "pyproject.toml", member("x"))
-    project = find_project(str(tmp_path / "packages" / "a" / "examples" / "x"), {})
+    project = find_project(str(tmp_path / "packages" / "a" / "examples" / "x"), {}, NEWEST_KNOWN)
     assert project is not None
     assert project.root == str(tmp_path / "packages" / "a" / "examples" / "x")
 
@@ -80,7 +81,7 @@ def test_members_left_out_as_uv_leaves_them_out(tmp_path: Path) -> None:
           member("u", ">=3.13", "[tool.uv]\nmanaged = false\n"))
     (tmp_path / "packages" / ".hidden").mkdir()
     write(tmp_path / "packages" / "README.md", "")
-    project = find_project(str(folder), {})
+    project = find_project(str(folder), {}, NEWEST_KNOWN)
     assert project is not None
     assert project.requires_python == ">=3.10, <3.13"
 
@@ -98,4 +99,4 @@ def test_what_uv_may_refuse_is_undecidable(tmp_path: Path, root: str, made: str,
     elif made:
         write(tmp_path / made, "[tool.ruff]\n")
     with pytest.raises(UndecidableError, match=message):
-        find_project(str(folder), {})
+        find_project(str(folder), {}, NEWEST_KNOWN)

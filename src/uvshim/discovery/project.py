@@ -11,7 +11,10 @@ A project is a ``pyproject.toml`` with a ``[project]`` table, alone or in a work
 (``workspace.py``: the root found from a member, the members' ``requires-python``); its
 environment is the workspace root's ``.venv`` or ``UV_PROJECT_ENVIRONMENT``. A project with
 ``tool.uv.managed = false`` is no project to ``uv run``. A ``pyproject.toml`` with neither a
-``[project]`` table nor a workspace raises ``UndecidableError``.
+``[project]`` table nor a workspace (one that only configures tools) is, from 0.8.18, the root
+of a workspace without members (``ProjectDiscovery::Optional``, #14113): its environment is its
+``.venv``, and no ``requires-python`` applies; before 0.8.18 ``uv run`` fails on it ("No
+`project` table found") unless ``--no-project`` is given.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from uvshim.discovery.workspace import (
     uv_table,
     workspace_root_above,
 )
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.record import Record
-from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK
+from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK, PROJECT_TABLE_OPTIONAL
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -42,25 +45,28 @@ class Project(Record):
     environment: str  # the project environment's folder (it may not exist yet)
 
 
-def find_project(start: str, environ: Mapping[str, str]) -> Project | None:
+def find_project(start: str, environ: Mapping[str, str], uv_version: Version
+                 ) -> Project | None:
     """The project uv finds from ``start`` (the nearest ``pyproject.toml`` above it), as its
     workspace, or None when uv runs outside any project."""
     for folder in ancestors(start):
         path = os.path.join(folder, PYPROJECT)
         if os.path.isfile(path):
-            return _project_at(folder, _read_toml(path), environ)
+            return _project_at(folder, _read_toml(path), environ, uv_version)
     return None
 
 
-def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str]
-                ) -> Project | None:
+def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str],
+                uv_version: Version) -> Project | None:
     path = os.path.join(folder, PYPROJECT)
     uv = uv_table(data, path)
     if "project" not in data:
-        if "workspace" not in uv:
-            raise UndecidableError(f"{path} has no [project] table; how uv run treats it is "
-                                   "not modelled")
-        return _workspace(folder, data, environ)  # a virtual workspace root
+        if "workspace" in uv:
+            return _workspace(folder, data, environ)  # a virtual workspace root
+        if uv_version < PROJECT_TABLE_OPTIONAL:
+            raise UvRefusesError(f"{path} has no [project] table, which uv {uv_version} "
+                                 "refuses")
+        return _workspace(folder, {**data, "tool": {"uv": {**uv, "workspace": {}}}}, environ)
     if uv.get("managed") is False:
         return None  # ``NonWorkspace``: uv run goes on as outside a project (0.5.0-0.12.5)
     if "workspace" in uv:

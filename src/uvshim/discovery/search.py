@@ -83,6 +83,9 @@ class InterpreterChoice(Record):
     identity: InterpreterIdentity
     source: str  # why this one, for ``uvshim explain``
     managed_install: str | None  # the managed installation folder when it is one
+    # The virtual environment uv runs in, whose base interpreter ``executable`` is (uv run):
+    # uv 0.7.19-0.7.22 hash its prefix into the bucket too (``cache_key.hashed_paths``).
+    environment: str | None = None
 
 
 class _Search(Record):

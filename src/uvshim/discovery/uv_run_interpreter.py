@@ -9,7 +9,9 @@ environment with its path, as for uvx. How the base interpreter is found:
   ``--package`` names; not with ``--no-project``): the project environment, if uv keeps it,
   else a new one on the interpreter that discovery finds for the project (``--python``/
   ``UV_PYTHON``, else the workspace root's ``.python-version``, else every member's
-  ``requires-python``; ``EnvironmentPreference::OnlySystem``, the search uvx makes);
+  ``requires-python``; ``EnvironmentPreference::OnlySystem``, the search uvx makes); with
+  ``--isolated``, a throw-away environment on what the same request finds with
+  ``EnvironmentPreference::Any``;
 - otherwise (``EnvironmentPreference::Any``): the active or nearby virtual environment, then
   the installed interpreters with virtual environments on PATH among them, the first that
   satisfies ``--python``/``UV_PYTHON`` or a ``.python-version``; a virtual environment
@@ -49,9 +51,11 @@ from uvshim.uv.argv import layers_requirements, runs_local_script, runs_remote_s
 from uvshim.uv.cache_key import hashed_paths
 from uvshim.uv.releases import (
     BASE_PYTHON_BY_LANDMARK,
-    GLOBAL_PIN,
     GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON,
+    KEY_WITH_PREFIX,
+    KEY_WITHOUT_PREFIX,
     LOCAL_SCRIPTS_PERSISTENT,
+    UV_RUN_GLOBAL_PIN,
     UV_RUN_ISOLATED_VARIABLE,
     UV_RUN_NO_PROJECT_VARIABLE,
 )
@@ -76,10 +80,15 @@ def choose_uv_run_interpreter(query: DiscoveryQuery) -> InterpreterChoice | None
     inv = query.invocation
     _refuse_unmodelled(inv, query)
     project_dir = os.path.join(query.cwd, inv.project) if inv.project else query.cwd
-    project = None if _no_project(inv, query) else find_project(project_dir, query.environ)
+    isolated = _isolated(inv, query)
+    if isolated and KEY_WITH_PREFIX <= query.uv_version < KEY_WITHOUT_PREFIX:
+        raise NothingCachedError(f"uv {query.uv_version} keys the environments of uv run "
+                                 "--isolated by its throw-away environment: none is reused")
+    no_project = _no_project(inv, query)
+    project = None if no_project else find_project(project_dir, query.environ, query.uv_version)
     if project is not None:
-        if _isolated(inv, query):
-            raise UndecidableError("uv run --isolated in a project is not modelled")
+        if isolated:
+            return _isolated_project(inv, query, project, project_dir)
         return _in_project(inv, query, project, project_dir)
     return _outside_project(inv, query, project_dir)
 
@@ -155,16 +164,35 @@ def _in_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
         # Made on this very interpreter, which still is what it was then, and which satisfies
         # the request (discovery found it with it): uv keeps it, on every release checked.
         return InterpreterChoice(kept[0], kept[1], "the base interpreter of the project "
-                                 f"environment {environment}", None)
-    if kept is not None and not _same_bucket(kept, made_identity, query.uv_version):
+                                 f"environment {environment}", None, environment)
+    if kept is not None and not _same_bucket(kept[1], made_identity, query.uv_version,
+                                             environment):
         raise UndecidableError(f"the project environment {environment} is based on "
                                f"{kept[0]}, one made now would be based on {made}; whether "
                                "uv keeps that environment is not modelled")
-    if made == fresh.executable:
-        return fresh
-    return InterpreterChoice(made, made_identity,
-                             f"the base interpreter of the project environment {environment}",
-                             None)
+    why = fresh.source if made == fresh.executable \
+        else f"the base interpreter of the project environment {environment}"
+    return InterpreterChoice(made, made_identity, why, fresh.managed_install
+                             if made == fresh.executable else None, environment)
+
+
+def _isolated_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
+                      project_dir: str) -> InterpreterChoice | None:
+    """``--isolated``: the project's request as for its environment, but searched with
+    ``EnvironmentPreference::Any`` (a virtual environment may serve, the project's own
+    ``.venv`` among them), and a throw-away environment made on what is found (run.rs,
+    0.5.0-0.12.5). Its base interpreter is that of the environment found, or the one found."""
+    request = _explicit(query) or _pin(inv, query, project_dir, project) \
+        or _requires_python(project)
+    found = _discover(query, request, virtualenvs=True)
+    if found is None:
+        return None
+    if found.identity.is_virtualenv:
+        return _base_of_found(found, query)
+    made = _base_of_new(found, query)
+    if made == found.executable:
+        return found
+    return InterpreterChoice(made, _identify(query, made), found.source, None)
 
 
 def _project_environment(inv: UvInvocation, query: DiscoveryQuery, project: Project) -> str:
@@ -204,9 +232,9 @@ def _unchanged(environment: str, kept: tuple[str, InterpreterIdentity],
     return same_file and recorded.get("version_info") == kept[1].version
 
 
-def _same_bucket(kept: tuple[str, InterpreterIdentity], made: InterpreterIdentity,
-                 uv: Version) -> bool:
-    return hashed_paths(kept[1], uv) == hashed_paths(made, uv)
+def _same_bucket(kept: InterpreterIdentity, made: InterpreterIdentity, uv: Version,
+                 environment: str) -> bool:
+    return hashed_paths(kept, uv, environment) == hashed_paths(made, uv, environment)
 
 
 # --- outside a project ----------------------------------------------------------------------
@@ -222,9 +250,15 @@ def _outside_project(inv: UvInvocation, query: DiscoveryQuery,
     found = _discover(query, request, virtualenvs=True)
     if found is None or not found.identity.is_virtualenv:
         return found
+    return _base_of_found(found, query)
+
+
+def _base_of_found(found: InterpreterChoice, query: DiscoveryQuery) -> InterpreterChoice:
+    """The base interpreter of the virtual environment discovery found."""
     path = _base_of(found.executable, query)
     return InterpreterChoice(path, _identify(query, path),
-                             f"the base interpreter of {found.source}", None)
+                             f"the base interpreter of {found.source}", None,
+                             found.identity.prefix)
 
 
 # --- shared ---------------------------------------------------------------------------------
@@ -256,9 +290,9 @@ def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
 
     Outside a project: the nearest one from ``start`` up. In a project: only the one in the
     workspace root's folder, not one in a member's or any other folder below it, nor above it
-    (checked with real 0.5.0, 0.6.4 and 0.13.9: tests/integration/test_discovery_differential.py).
-    Then the global one. ``--no-config`` leaves every pin unread (``PythonVersionFile::
-    discover``, 0.5.0 and 0.12.5).
+    (checked with every release of the matrix: tests/integration/test_discovery_differential.py).
+    Then the global one, from 0.6.7 (#12115). ``--no-config`` leaves every pin unread
+    (``PythonVersionFile::discover``, 0.5.0 and 0.12.5).
     """
     if inv.no_config or is_true(query.environ.get("UV_NO_CONFIG")):
         return None
@@ -271,9 +305,8 @@ def _pin(inv: UvInvocation, query: DiscoveryQuery, start: str,
     found = _pin_in(os.path.join(config, "uv")) if config else None
     if found is None:
         return None
-    if query.uv_version < GLOBAL_PIN:
-        raise UndecidableError(f"the global pin {found} with uv {query.uv_version}'s uv run "
-                               "is not verified")
+    if query.uv_version < UV_RUN_GLOBAL_PIN:
+        return None
     text = _checked_pin(found)
     if project is not None and query.uv_version >= GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON \
             and not _pin_fits(text, project.requires_python):

@@ -76,6 +76,7 @@ def members_requires_python(root: str, data: Table, read: ReadToml) -> str | Non
     has one."""
     path = os.path.join(root, PYPROJECT)
     definition = _definition(uv_table(data, path).get("workspace"), path)
+    _refuse_group_requires_python(data, path)
     found = [project_requires_python(data, path)] if "project" in data else []
     seen = {root}
     for member in _member_folders(root, definition):
@@ -168,10 +169,14 @@ def _member_pyproject(member: str, read: ReadToml) -> Table | None:
 def project_requires_python(data: Table, path: str) -> str | None:
     """``project.requires-python``; dependency groups may add their own
     (``tool.uv.dependency-groups``), which is not modelled."""
-    if "dependency-groups" in uv_table(data, path):
-        raise UndecidableError(f"{path} sets tool.uv.dependency-groups, whose requires-python "
-                               "is not modelled")
+    _refuse_group_requires_python(data, path)
     requires = table(data, "project", path).get("requires-python")
     if requires is not None and not isinstance(requires, str):
         raise UndecidableError(f"project.requires-python in {path} is not a string")
     return requires
+
+
+def _refuse_group_requires_python(data: Table, path: str) -> None:
+    if "dependency-groups" in uv_table(data, path):
+        raise UndecidableError(f"{path} sets tool.uv.dependency-groups, whose requires-python "
+                               "is not modelled")

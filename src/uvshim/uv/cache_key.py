@@ -78,21 +78,26 @@ def environments_bucket(uv_version: Version) -> str:
     return "environments-v2" if uv_version >= ENVIRONMENTS_V2 else "environments-v1"
 
 
-def hashed_paths(identity: InterpreterIdentity, uv_version: Version) -> list[str]:
-    """The path(s) uv feeds ``cache_digest`` for the interpreter's bucket.
+def hashed_paths(identity: InterpreterIdentity, uv_version: Version,
+                 environment: str | None = None) -> list[str]:
+    """The path(s) uv feeds ``cache_digest`` for the bucket of the base interpreter
+    ``identity``.
 
     ``crates/uv/src/commands/project/environment.rs``: the discovered ``sys_executable``, or its
-    canonical path, or that and the canonical prefix, by release (``releases``).
+    canonical path, or that and the canonical prefix of the interpreter uv runs in (0.7.22:
+    the virtual environment ``environment`` when ``uv run`` runs in one, else the base
+    interpreter's own), by release (``releases``).
     """
     executable = identity.sys_executable
     if uv_version < KEY_IS_CANONICAL_PATH:
         return [executable]
     canonical = os.path.realpath(executable)
     if KEY_WITH_PREFIX <= uv_version < KEY_WITHOUT_PREFIX:
-        return [canonical, os.path.realpath(identity.prefix)]
+        return [canonical, os.path.realpath(environment or identity.prefix)]
     return [canonical]
 
 
-def bucket_dir(cache_dir: str, identity: InterpreterIdentity, uv_version: Version) -> str:
-    digest = cache_digest(hashed_paths(identity, uv_version))
+def bucket_dir(cache_dir: str, identity: InterpreterIdentity, uv_version: Version,
+               environment: str | None = None) -> str:
+    digest = cache_digest(hashed_paths(identity, uv_version, environment))
     return os.path.join(cache_dir, environments_bucket(uv_version), digest)

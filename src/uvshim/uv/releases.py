@@ -36,8 +36,10 @@ WORKING_DIRECTORY_VARIABLE = Version("0.9.2")
 WORKING_DIR_VARIABLE = Version("0.9.14")
 # ``uvx`` honours the global ``.python-version`` (``<config>/uv/.python-version``), never a
 # local one, even with --no-config (#14112; tests/integration/test_discovery_differential.py).
-# ``uv run`` reads it after the local ones, verified from this release on in the same test.
 GLOBAL_PIN = Version("0.10.0")
+# ``uv run`` reads the global ``.python-version`` after the local ones from the release that
+# added it (``PythonVersionFile::discover``, #12115); before, that file means nothing to uv.
+UV_RUN_GLOBAL_PIN = Version("0.6.7")
 # With no Python requested, ``uvx`` reads the static ``requires-python`` of a source tree it
 # runs from (a local directory or Git source; #19577; discovery/tool_source.py).
 INFERS_REQUIRES_PYTHON = Version("0.11.17")
@@ -65,8 +67,14 @@ UV_RUN_NO_PROJECT_VARIABLE = Version("0.11.33")
 # In a project, a global ``.python-version`` whose version ``requires-python`` excludes is left
 # unread ("Ignore global version files that are incompatible with requires-python",
 # ``WorkspacePython::from_request`` in ``crates/uv/src/commands/project/mod.rs``; absent at
-# 0.9.29). uv run's global pin is modelled from 0.10.0 only.
+# 0.9.29).
 GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON = Version("0.9.30")
+# A ``pyproject.toml`` with neither ``[project]`` nor ``[tool.uv.workspace]`` (one that only
+# configures tools) is a workspace root without members for ``uv run`` from this release
+# (``ProjectDiscovery::Optional``, #14113); before, ``uv run`` fails on it ("No `project` table
+# found"). Checked with real uv 0.8.17 and 0.8.18, and the matrix
+# (tests/integration/test_discovery_differential.py).
+PROJECT_TABLE_OPTIONAL = Version("0.8.18")
 
 
 # --- discovery (uv-python) ------------------------------------------------------------------
