@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
+
+from _support.own_copies import own_bytecode
 
 LAYOUTS = ("symlinked", "unversioned")
 
@@ -60,18 +63,23 @@ def link_tree(source: Path, dest: Path, without: tuple[str, ...] = ()) -> None:
     (a path below ``source``, as parts) is left empty: not linked and then deleted, which for
     a site-packages of 40,000 files took most of a minute on a busy machine.
 
-    No ``__pycache__`` folder is linked: a new link to a file moves its ctime, and the
-    bytecode of the interpreter that runs uvshim is what a memo stamps, so a test linking that
-    installation voided the memo of a test running beside it (with one worker per core, a
-    memo test failed when another worker made a 3.11 prefix). The prefix's interpreter writes
-    its own bytecode."""
+    The bytecode of the installation that runs the tests, which runs uvshim too, is linked
+    from this process's own copy of it: a new link to a file moves its ctime, and that
+    bytecode is what a memo stamps, so linking it voided the memo of a test running beside
+    (a memo test failed when the other worker made a 3.11 prefix). Without any bytecode, the
+    prefix's interpreter would write its own into the prefix, which tests of what a run
+    writes see."""
     skipped = source.joinpath(*without) if without else None
+    runs_tests = source.resolve() == Path(sys.base_prefix).resolve()
 
     def ignored(folder: str, names: list[str]) -> list[str]:
-        return [name for name in names if name == "__pycache__"
+        return [name for name in names if (runs_tests and name == "__pycache__")
                 or (skipped is not None and Path(folder, name) == skipped)]
 
     shutil.copytree(source, dest, symlinks=True, copy_function=os.link, ignore=ignored)
+    if runs_tests:
+        shutil.copytree(own_bytecode(source, skipped), dest, symlinks=True,
+                        copy_function=os.link, dirs_exist_ok=True)
     if without:
         dest.joinpath(*without).mkdir()
     for entry in (dest / "bin").iterdir():

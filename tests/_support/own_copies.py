@@ -24,17 +24,39 @@ def own_copy(source: Path) -> Path:
     """This process's copy of the file or folder ``source``, under the same name."""
     copy = _copies.get(source)
     if copy is None:
-        if not _folders:
-            _folders.append(Path(tempfile.mkdtemp(prefix="uvshim-tests-own-")))
-            atexit.register(remove_own_copies)
-        copy = _folders[0] / str(len(_copies)) / source.name
-        copy.parent.mkdir()
+        copy = _place(source.name)
         if source.is_dir():
             shutil.copytree(source, copy, symlinks=True)
         else:
             shutil.copy2(source, copy)
         _copies[source] = copy
     return copy
+
+
+def own_bytecode(installation: Path, without: Path | None) -> Path:
+    """This process's copy of the ``__pycache__`` folders of ``installation``, in their places
+    (the other files left out, and the folder ``without``)."""
+    key = installation / "__pycache__"
+    copy = _copies.get(key)
+    if copy is None:
+        def ignored(folder: str, names: list[str]) -> list[str]:
+            inside = Path(folder).name == "__pycache__"
+            return [name for name in names if Path(folder, name) == without
+                    or not (inside or Path(folder, name).is_dir())]
+
+        copy = _place(installation.name)
+        shutil.copytree(installation, copy, symlinks=True, ignore=ignored)
+        _copies[key] = copy
+    return copy
+
+
+def _place(name: str) -> Path:
+    if not _folders:
+        _folders.append(Path(tempfile.mkdtemp(prefix="uvshim-tests-own-")))
+        atexit.register(remove_own_copies)
+    place = _folders[0] / str(len(_copies)) / name
+    place.parent.mkdir()
+    return place
 
 
 def remove_own_copies() -> None:
