@@ -39,6 +39,8 @@ CASES = [
     ("0.13.9", "unversioned", "project"),
     ("0.13.9", "symlinked", "project"),
     ("0.8.24", "symlinked", "no-project"),
+    # 0.7.19-0.7.22 key the bucket by the project environment's prefix too
+    ("0.7.22", "unversioned", "project"),
     ("0.6.4", "symlinked", "no-project"),
     ("0.6.4", "unversioned", "project"),
     ("0.5.0", "unversioned", "project"),
