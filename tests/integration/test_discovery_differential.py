@@ -376,7 +376,11 @@ def _member(name: str, requires: str, extra: str = "") -> str:
     return f'[project]\nname = "{name}"\nversion = "0"\nrequires-python = "{requires}"\n{extra}'
 
 
-WS_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
+def _root(members: str) -> str:
+    return f"[tool.uv.workspace]\nmembers = [{members}]\n"
+
+
+WS_ROOT = _root('"packages/*"')
 # Members a (>=3.10) and b (>=3.12): together they need 3.12, the second Python on PATH.
 WORKSPACE = (("pyproject.toml", WS_ROOT),
              ("packages/a/pyproject.toml", _member("a", ">=3.10")),
@@ -426,6 +430,15 @@ RUN_LAYOUTS = (
     RunLayout("project-venv-base-gone", project=True, venv="dot-gone"),
     RunLayout("python-versions-file", no_project=True,
               files=((".python-versions", "3.12\n3.11\n"),)),
+    # Globs as uv's glob crate reads them: b (>=3.12) in or out decides the interpreter.
+    RunLayout("workspace-recursive-glob", cwd="packages/a",
+              files=(("pyproject.toml", _root('"packages/**"')), *WORKSPACE[1:])),
+    RunLayout("workspace-bracket-glob", cwd="packages/a",
+              files=(("pyproject.toml", _root('"packages/[ab]"')), *WORKSPACE[1:])),
+    RunLayout("workspace-negated-glob", cwd="packages/a",
+              files=(("pyproject.toml", _root('"packages/[!b]"')), *WORKSPACE[1:])),
+    RunLayout("workspace-deep-glob", cwd="packages/a",
+              files=(("pyproject.toml", _root('"packages/**/[a-b]"')), *WORKSPACE[1:])),
     # A pyproject.toml that only configures tools: a workspace root without members from
     # 0.8.18, which reads the .python-version in its folder; an error before.
     RunLayout("tools-only-pyproject", cwd="src", files=TOOLS_ONLY, refused_before="0.8.18"),

@@ -88,7 +88,8 @@ def test_members_left_out_as_uv_leaves_them_out(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("root", "made", "message"), [
     (ROOT, "packages/empty/", "has no pyproject.toml"),
-    ('[tool.uv.workspace]\nmembers = ["packages/**"]\n', "", "not modelled"),
+    ('[tool.uv.workspace]\nmembers = ["packages/a**"]\n', "", "cannot compile"),
+    ('[tool.uv.workspace]\nmembers = ["packages/[ab"]\n', "", "cannot compile"),
     (ROOT, "packages/c/pyproject.toml", r"no \[project\] table"),
 ])
 def test_what_uv_may_refuse_is_undecidable(tmp_path: Path, root: str, made: str,

@@ -14,18 +14,17 @@ real uv by ``tests/integration/test_discovery_differential.py`` and
   included) together: a member is a folder the ``members`` globs match and ``exclude`` does
   not, holding a ``pyproject.toml`` that is not ``tool.uv.managed = false``.
 
-Globs are matched as uv's ``glob`` crate does with its default options: ``*`` also matches
-``/`` and names starting with a dot. What else uv does there (``**``, character classes, a
-member folder without a ``pyproject.toml`` that uv skips only when git ignores all it holds,
-``requires-python`` of dependency groups) raises ``UndecidableError``.
+Globs are matched and walked as uv's ``glob`` crate does (``workspace_globs.py``). What else uv
+does there (a member folder without a ``pyproject.toml``, which uv skips only when git ignores
+all it holds; ``requires-python`` of dependency groups) raises ``UndecidableError``.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 
 from uvshim.discovery.shim_resolution import ancestors
+from uvshim.discovery.workspace_globs import expand, full_match
 from uvshim.errors import UndecidableError
 
 TYPE_CHECKING = False
@@ -97,9 +96,6 @@ def _definition(workspace: object, path: str) -> Table:
         globs = workspace.get(key, [])
         if not isinstance(globs, list) or not all(isinstance(glob, str) for glob in globs):
             raise UndecidableError(f"tool.uv.workspace.{key} in {path} is not a list of globs")
-        for glob in globs:
-            if "**" in glob or "[" in glob:
-                raise UndecidableError(f"the workspace glob {glob!r} in {path} is not modelled")
     return workspace
 
 
@@ -109,40 +105,23 @@ def _globs(definition: Table, key: str) -> list[str]:
 
 
 def _included(project: str, root: str, definition: Table) -> bool:
-    return any(fnmatch.fnmatchcase(project, os.path.join(root, glob))
+    # The root is escaped, the glob joined to it (an absolute glob stands alone): the root
+    # matches only itself.
+    return any(full_match(glob, project) if os.path.isabs(glob)
+               else project.startswith(root + os.sep)
+               and full_match(glob, project[len(root) + 1:])
                for glob in _globs(definition, "members"))
 
 
 def _excluded(project: str, root: str, definition: Table) -> bool:
     relative = os.path.relpath(project, root)
-    return any(fnmatch.fnmatchcase(os.path.join(root, relative) if os.path.isabs(glob)
-                                   else relative, glob)
+    return any(full_match(glob, project) if os.path.isabs(glob) else full_match(glob, relative)
                for glob in _globs(definition, "exclude"))
 
 
 def _member_folders(root: str, definition: Table) -> Iterator[str]:
     for glob in _globs(definition, "members"):
-        yield from _expand(root, glob.split(os.sep))
-
-
-def _expand(folder: str, parts: list[str]) -> Iterator[str]:
-    """``glob``'s walk: each part matched against one level of names."""
-    if not parts:
-        yield folder
-        return
-    head, rest = parts[0], parts[1:]
-    if not any(char in head for char in "*?"):
-        path = os.path.join(folder, head)
-        if os.path.lexists(path):
-            yield from _expand(path, rest)
-        return
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return
-    for name in names:
-        if fnmatch.fnmatchcase(name, head):
-            yield from _expand(os.path.join(folder, name), rest)
+        yield from expand(root, glob)
 
 
 def _member_pyproject(member: str, read: ReadToml) -> Table | None:
