@@ -369,7 +369,7 @@ class RunLayout:
     cwd: str = ""  # the folder under work to run in
     options: tuple[str, ...] = ()
     global_pin: str | None = None
-    refused_before: str | None = None  # releases before this one refuse the command
+    refused_before: str | None = None  # releases before this one refuse the command ("1": all)
 
 
 def _member(name: str, requires: str, extra: str = "") -> str:
@@ -439,6 +439,14 @@ RUN_LAYOUTS = (
               files=(("pyproject.toml", _root('"packages/[!b]"')), *WORKSPACE[1:])),
     RunLayout("workspace-deep-glob", cwd="packages/a",
               files=(("pyproject.toml", _root('"packages/**/[a-b]"')), *WORKSPACE[1:])),
+    # A member folder without a pyproject.toml: refused up to 0.10.0, then skipped when it holds
+    # nothing (0.10.1) or only folders (0.10.4); one holding a file is refused (no git here).
+    RunLayout("workspace-empty-member", cwd="packages/a", refused_before="0.10.1",
+              files=(*WORKSPACE, ("packages/c/", ""))),
+    RunLayout("workspace-member-of-folders", cwd="packages/a", refused_before="0.10.4",
+              files=(*WORKSPACE, ("packages/c/sub/", ""))),
+    RunLayout("workspace-member-with-a-file", cwd="packages/a", refused_before="1",
+              files=(*WORKSPACE, ("packages/c/notes.txt", ""))),
     # A pyproject.toml that only configures tools: a workspace root without members from
     # 0.8.18, which reads the .python-version in its folder; an error before.
     RunLayout("tools-only-pyproject", cwd="src", files=TOOLS_ONLY, refused_before="0.8.18"),
@@ -476,8 +484,11 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
         (root / "config" / "uv").mkdir(parents=True)
         (root / "config" / "uv" / ".python-version").write_text(layout.global_pin + "\n")
     for name, text in layout.files:
-        (work / name).parent.mkdir(parents=True, exist_ok=True)
-        (work / name).write_text(text)
+        if name.endswith("/"):
+            (work / name).mkdir(parents=True, exist_ok=True)
+        else:
+            (work / name).parent.mkdir(parents=True, exist_ok=True)
+            (work / name).write_text(text)
     if layout.venv:
         venv = work / ".venv" if layout.venv.startswith("dot") else root / "venv"
         base = make_prefix(root / "gone", "3.12", "symlinked") if layout.venv == "dot-gone" \

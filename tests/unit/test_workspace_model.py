@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from uvshim.discovery.project import find_project
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.uv.releases import NEWEST_KNOWN
+from uvshim.versions import Version
 
 ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
 
@@ -87,7 +88,7 @@ def test_members_left_out_as_uv_leaves_them_out(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("root", "made", "message"), [
-    (ROOT, "packages/empty/", "has no pyproject.toml"),
+    (ROOT, "packages/c/x.txt", "has no pyproject.toml"),
     ('[tool.uv.workspace]\nmembers = ["packages/a**"]\n', "", "cannot compile"),
     ('[tool.uv.workspace]\nmembers = ["packages/[ab"]\n', "", "cannot compile"),
     (ROOT, "packages/c/pyproject.toml", r"no \[project\] table"),
@@ -99,5 +100,29 @@ def test_what_uv_may_refuse_is_undecidable(tmp_path: Path, root: str, made: str,
         (tmp_path / made).mkdir(parents=True)
     elif made:
         write(tmp_path / made, "[tool.ruff]\n")
+    if made.endswith(".txt"):
+        (tmp_path / ".git").mkdir()  # git's rules may hide the file
     with pytest.raises(UndecidableError, match=message):
         find_project(str(folder), {}, NEWEST_KNOWN)
+
+
+@pytest.mark.parametrize(("made", "skipped_from"), [
+    ("packages/c/", "0.10.1"),
+    ("packages/c/sub/", "0.10.4"),
+    ("packages/c/x.txt", None),
+])
+def test_a_member_folder_without_pyproject(tmp_path: Path, made: str,
+                                           skipped_from: str | None) -> None:
+    """Skipped when it holds nothing uv counts, refused otherwise (no git, no .ignore)."""
+    folder = workspace(tmp_path, ROOT)
+    (tmp_path / made.rstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+    if made.endswith("/"):
+        (tmp_path / made).mkdir()
+    else:
+        write(tmp_path / made, "")
+    for release in ("0.10.0", "0.10.1", "0.10.3", "0.10.4", "0.13.9"):
+        if skipped_from is not None and Version(release) >= Version(skipped_from):
+            assert find_project(str(folder), {}, Version(release)) is not None
+        else:
+            with pytest.raises(UvRefusesError):
+                find_project(str(folder), {}, Version(release))

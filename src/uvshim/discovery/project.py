@@ -62,24 +62,26 @@ def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str]
     uv = uv_table(data, path)
     if "project" not in data:
         if "workspace" in uv:
-            return _workspace(folder, data, environ)  # a virtual workspace root
+            return _workspace(folder, data, environ, uv_version)  # a virtual workspace root
         if uv_version < PROJECT_TABLE_OPTIONAL:
             raise UvRefusesError(f"{path} has no [project] table, which uv {uv_version} "
                                  "refuses")
-        return _workspace(folder, {**data, "tool": {"uv": {**uv, "workspace": {}}}}, environ)
+        return _workspace(folder, {**data, "tool": {"uv": {**uv, "workspace": {}}}}, environ,
+                          uv_version)
     if uv.get("managed") is False:
         return None  # ``NonWorkspace``: uv run goes on as outside a project (0.5.0-0.12.5)
     if "workspace" in uv:
-        return _workspace(folder, data, environ)
+        return _workspace(folder, data, environ, uv_version)
     above = workspace_root_above(folder, _read_toml)
     if above is not None:
-        return _workspace(*above, environ)
+        return _workspace(*above, environ, uv_version)
     requires = project_requires_python(data, path)
     return Project(folder, requires, project_environment(folder, environ))
 
 
-def _workspace(root: str, data: dict[str, object], environ: Mapping[str, str]) -> Project:
-    requires = members_requires_python(root, data, _read_toml)
+def _workspace(root: str, data: dict[str, object], environ: Mapping[str, str],
+               uv_version: Version) -> Project:
+    requires = members_requires_python(root, data, _read_toml, uv_version)
     return Project(root, requires, project_environment(root, environ))
 
 

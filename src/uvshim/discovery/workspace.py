@@ -14,9 +14,10 @@ real uv by ``tests/integration/test_discovery_differential.py`` and
   included) together: a member is a folder the ``members`` globs match and ``exclude`` does
   not, holding a ``pyproject.toml`` that is not ``tool.uv.managed = false``.
 
-Globs are matched and walked as uv's ``glob`` crate does (``workspace_globs.py``). What else uv
-does there (a member folder without a ``pyproject.toml``, which uv skips only when git ignores
-all it holds; ``requires-python`` of dependency groups) raises ``UndecidableError``.
+Globs are matched and walked as uv's ``glob`` crate does (``workspace_globs.py``). A member
+folder without a ``pyproject.toml`` is skipped or refused per release
+(``_refuse_member_without_pyproject``). What else uv does there (which files git ignores in
+such a folder; ``requires-python`` of dependency groups) raises ``UndecidableError``.
 """
 
 from __future__ import annotations
@@ -25,11 +26,14 @@ import os
 
 from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.workspace_globs import expand, full_match
-from uvshim.errors import UndecidableError
+from uvshim.errors import UndecidableError, UvRefusesError
+from uvshim.uv.releases import MEMBER_WITHOUT_ENTRIES_SKIPPED, MEMBER_WITHOUT_FILES_SKIPPED
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from uvshim.versions import Version
 
     Table = dict[str, object]
     ReadToml = Callable[[str], Table]
@@ -70,7 +74,8 @@ def workspace_root_above(project_root: str, read: ReadToml) -> tuple[str, Table]
     return None
 
 
-def members_requires_python(root: str, data: Table, read: ReadToml) -> str | None:
+def members_requires_python(root: str, data: Table, read: ReadToml, uv_version: Version
+                            ) -> str | None:
     """Every member's ``requires-python``, joined (their intersection), or None when none
     has one."""
     path = os.path.join(root, PYPROJECT)
@@ -82,7 +87,7 @@ def members_requires_python(root: str, data: Table, read: ReadToml) -> str | Non
         if member in seen or _excluded(member, root, definition):
             continue
         seen.add(member)
-        member_data = _member_pyproject(member, read)
+        member_data = _member_pyproject(member, read, uv_version)
         if member_data is not None:
             found.append(project_requires_python(member_data, os.path.join(member, PYPROJECT)))
     specifiers = [text for text in found if text is not None]
@@ -124,18 +129,17 @@ def _member_folders(root: str, definition: Table) -> Iterator[str]:
         yield from expand(root, glob)
 
 
-def _member_pyproject(member: str, read: ReadToml) -> Table | None:
+def _member_pyproject(member: str, read: ReadToml, uv_version: Version) -> Table | None:
     """The member's parsed ``pyproject.toml``; None for what uv leaves out (not a folder, a
-    hidden folder without one, ``managed = false``)."""
+    folder without one that is hidden or holds nothing, ``managed = false``)."""
     path = os.path.join(member, PYPROJECT)
     if not os.path.isdir(member):
         return None
     if not os.path.isfile(path):
         if os.path.basename(member).startswith("."):
             return None
-        raise UndecidableError(f"the workspace member {member} has no {PYPROJECT}: uv skips "
-                               "it only when git ignores everything in it, which is not "
-                               "modelled")
+        _refuse_member_without_pyproject(member, uv_version)
+        return None
     data = read(path)
     uv = uv_table(data, path)
     if uv.get("managed") is False:
@@ -143,6 +147,45 @@ def _member_pyproject(member: str, read: ReadToml) -> Table | None:
     if "project" not in data:
         raise UndecidableError(f"the workspace member {path} has no [project] table")
     return data
+
+
+def _refuse_member_without_pyproject(member: str, uv_version: Version) -> None:
+    """Return when uv skips the member folder ``member``, which has no ``pyproject.toml``;
+    raise when uv fails on it (``MissingPyprojectTomlMember``) or it cannot be told.
+
+    Up to 0.10.0 uv fails. From 0.10.1 it skips a folder whose walk with ``.gitignore`` and
+    ``.ignore`` rules yields no entry (#17901), from 0.10.4 no file (#18051)
+    (``has_only_gitignored_files``). Which files those rules hide is not modelled: only a
+    folder that holds nothing (no file, or from 0.10.4 folders alone) is skipped whatever
+    they say, and without a git repository or ``.ignore`` file around, nothing is hidden.
+    """
+    if uv_version < MEMBER_WITHOUT_ENTRIES_SKIPPED:
+        raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}, which uv "
+                             f"{uv_version} refuses")
+    entries = _entries_below(member, folders=uv_version < MEMBER_WITHOUT_FILES_SKIPPED)
+    if not entries:
+        return
+    if _ignore_rules_around(member, entries):
+        raise UndecidableError(f"the workspace member {member} has no {PYPROJECT}: uv skips "
+                               "it when git ignores all it holds, which is not modelled")
+    raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}")
+
+
+def _entries_below(folder: str, *, folders: bool) -> list[str]:
+    """The paths below ``folder`` (links not followed), files only unless ``folders``."""
+    found = []
+    for parent, names, files in os.walk(folder):
+        found += [os.path.join(parent, name) for name in (*files, *(names if folders else ()))]
+    return found
+
+
+def _ignore_rules_around(member: str, entries: list[str]) -> bool:
+    """A git repository (``.gitignore``, the global and ``info/exclude`` rules apply only in
+    one) or an ``.ignore`` file, at or above the member or below it."""
+    if any(os.path.basename(path) == ".ignore" for path in entries):
+        return True
+    return any(os.path.lexists(os.path.join(folder, name))
+               for folder in ancestors(member) for name in (".git", ".ignore"))
 
 
 def project_requires_python(data: Table, path: str) -> str | None:

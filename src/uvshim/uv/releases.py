@@ -75,6 +75,12 @@ GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON = Version("0.9.30")
 # found"). Checked with real uv 0.8.17 and 0.8.18, and the matrix
 # (tests/integration/test_discovery_differential.py).
 PROJECT_TABLE_OPTIONAL = Version("0.8.18")
+# A workspace member folder without a ``pyproject.toml`` (and not hidden) makes uv fail
+# ("MissingPyprojectTomlMember") up to 0.10.0; from 0.10.1 uv skips it when the walk with git's
+# ignore rules yields no entry (#17901), from 0.10.4 no file (#18051)
+# (``has_only_gitignored_files`` in ``crates/uv-workspace/src/workspace.rs``).
+MEMBER_WITHOUT_ENTRIES_SKIPPED = Version("0.10.1")
+MEMBER_WITHOUT_FILES_SKIPPED = Version("0.10.4")
 
 
 # --- discovery (uv-python) ------------------------------------------------------------------
