@@ -127,7 +127,7 @@ def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path, u
     if stale:
         # The environment holds tox and tox-uv; tox-uv is the one nothing else requires.
         assert "the cached environment for tox-uv built for CPython 3.11.7" in notes[0]
-        assert bare_code != 0, "uv no longer reuses the stale environment"
+        assert bare_code != 0, f"uv no longer reuses the stale environment:\n{bare_out}"
         assert "unit on 3 12" not in bare_out
     else:
         assert "unit on 3 12" in bare_out, bare_out
