@@ -69,6 +69,10 @@ class Cases:
         self.state = Path(bench.env["UVSHIM_CACHE_DIR"])
         self.newer_path = os.pathsep.join([str(bench.launchers), str(bench.bindir),
                                            str(self.standin.parent), "/usr/bin", "/bin"])
+        # A memo is one per command and working folder: the stand-in's runs are made in a
+        # folder of their own, or they and the modelled ones would void each other's memo.
+        self.newer_work = bench.root / "newer-work"
+        self.newer_work.mkdir()
 
     def warm(self) -> dict[str, Callable[[], float]]:
         bench, uvx = self.bench, self.bench.launchers / "uvx"
@@ -77,8 +81,9 @@ class Cases:
             "noop_launcher": lambda: bench.run(bench.argv(self.noop)),
             "shim_modelled": bench.shim,
             "bare_newer": lambda: bench.run([str(self.standin), "tool", "uvx",
-                                             *bench.argv(uvx)[1:]]),
-            "shim_newer_checked": lambda: bench.run(bench.argv(uvx), PATH=self.newer_path),
+                                             *bench.argv(uvx)[1:]], cwd=self.newer_work),
+            "shim_newer_checked": lambda: bench.run(bench.argv(uvx), cwd=self.newer_work,
+                                                    PATH=self.newer_path),
         }
 
     def first_run(self) -> float:
@@ -88,7 +93,8 @@ class Cases:
 
     def full_check(self) -> float:
         shutil.rmtree(self.state / memo.MEMO_FOLDER, ignore_errors=True)
-        return self.bench.run(self.bench.argv(self.bench.launchers / "uvx"), PATH=self.newer_path)
+        return self.bench.run(self.bench.argv(self.bench.launchers / "uvx"), cwd=self.newer_work,
+                              PATH=self.newer_path)
 
 
 def in_process(bench: Bench, rounds: int) -> list[float]:
@@ -111,7 +117,7 @@ def measure(bench: Bench, rounds: int) -> dict[str, object]:
     for case in cases.warm().values():  # memos kept again, then counted
         case()
     hot_path = {"modelled": count_hot_path(bench),
-                "newer_checked": count_hot_path(bench, PATH=cases.newer_path)}
+                "newer_checked": count_hot_path(bench, cases.newer_work, PATH=cases.newer_path)}
     once = interleave(max(3, rounds // 4), {"first_run_newer": cases.first_run,
                                             "full_check_newer": cases.full_check})
     return {

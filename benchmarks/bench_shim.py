@@ -104,10 +104,14 @@ WORKSPACE_ROOT = '[tool.uv.workspace]\nmembers = ["packages/*"]\n'
 MEMBER = '[project]\nname = "{name}"\nversion = "0"\nrequires-python = ">=3.10"\n'
 
 
-def layouts(bench: Bench) -> tuple[Path, str]:
-    """A workspace with members ``packages/a`` and ``b`` (returns a's folder), and a virtual
+def layouts(bench: Bench) -> tuple[Path, str, Path]:
+    """A workspace with members ``packages/a`` and ``b`` (returns a's folder), a virtual
     environment made from the interpreter (returns PATH with its ``bin`` after the launchers,
-    as an image's ``ENV PATH=/opt/venv/bin:$PATH``)."""
+    as an image's ``ENV PATH=/opt/venv/bin:$PATH``), and the folder its runs are made in.
+
+    A memo is one per command and working folder (``memo.Invocation.key``): the runs with the
+    venv on PATH are made in a folder of their own, or they and the plain ``uv run --with``
+    runs, interleaved, would void each other's memo on every round."""
     workspace = bench.root / "ws"
     for name in ("a", "b"):
         (workspace / "packages" / name).mkdir(parents=True)
@@ -117,7 +121,9 @@ def layouts(bench: Bench) -> tuple[Path, str]:
     subprocess.run([str(bench.bindir / "python3"), "-m", "venv", "--without-pip", str(venv)],
                    check=True)
     path = bench.env["PATH"].split(os.pathsep)
-    return workspace / "packages" / "a", os.pathsep.join([path[0], str(venv / "bin"), *path[1:]])
+    (bench.root / "venv-work").mkdir()
+    return (workspace / "packages" / "a",
+            os.pathsep.join([path[0], str(venv / "bin"), *path[1:]]), bench.root / "venv-work")
 
 
 def uv_run_cases(bench: Bench) -> dict[str, Callable[[], float]]:
@@ -135,17 +141,17 @@ def uv_run_cases(bench: Bench) -> dict[str, Callable[[], float]]:
         return lambda: bench.run([str(first), *args], expect, cwd, **env)
 
     real, shim = bench.real / "uv", bench.launchers / "uv"
-    member, venv_path = layouts(bench)
+    member, venv_path, venv_work = layouts(bench)
     in_project = [arg for arg in with_args if arg != "--no-project"]
     return {
         "member_bare": case(real, in_project, b"shimcheck 3.12", member),
         "member_shim": case(shim, in_project, b"shimcheck 3.12", member),
         "member_shim_full": case(shim, in_project, b"shimcheck 3.12", member,
                                  UVSHIM_FAST_PATH="0"),
-        "venv_path_bare": case(real, with_args, b"shimcheck 3.12", PATH=venv_path),
-        "venv_path_shim": case(shim, with_args, b"shimcheck 3.12", PATH=venv_path),
-        "venv_path_shim_full": case(shim, with_args, b"shimcheck 3.12", PATH=venv_path,
-                                    UVSHIM_FAST_PATH="0"),
+        "venv_path_bare": case(real, with_args, b"shimcheck 3.12", venv_work, PATH=venv_path),
+        "venv_path_shim": case(shim, with_args, b"shimcheck 3.12", venv_work, PATH=venv_path),
+        "venv_path_shim_full": case(shim, with_args, b"shimcheck 3.12", venv_work,
+                                    PATH=venv_path, UVSHIM_FAST_PATH="0"),
         "with_bare": case(real, with_args, b"shimcheck 3.12"),
         "with_shim": case(shim, with_args, b"shimcheck 3.12"),
         "with_shim_full": case(shim, with_args, b"shimcheck 3.12", UVSHIM_FAST_PATH="0"),
@@ -233,13 +239,13 @@ main("uvx", sys.argv[1:])
 """
 
 
-def count_hot_path(bench: Bench, **extra_env: str) -> dict[str, int]:
+def count_hot_path(bench: Bench, cwd: Path | None = None, **extra_env: str) -> dict[str, int]:
     """Processes started and files opened by a warm shim run, up to its exec of uv."""
     from uvshim.commands.launcher_template import runtime_paths  # noqa: PLC0415
 
     code = AUDIT.replace("PATHS", json.dumps(runtime_paths()))
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code, *bench.argv(Path("x"))[1:]],
-                          env={**bench.env, **extra_env}, cwd=bench.root / "work",
+                          env={**bench.env, **extra_env}, cwd=cwd or bench.root / "work",
                           capture_output=True, text=True, check=True)
     spawned, data_files, all_files = (int(x) for x in done.stderr.split()[-3:])
     return {"processes": spawned, "files_read": data_files, "files_incl_modules": all_files}
