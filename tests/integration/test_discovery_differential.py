@@ -370,6 +370,7 @@ class RunLayout:
     options: tuple[str, ...] = ()
     global_pin: str | None = None
     refused_before: str | None = None  # releases before this one refuse the command ("1": all)
+    none_from: str | None = None  # from this release uv finds no interpreter, and fails
 
 
 def _member(name: str, requires: str, extra: str = "") -> str:
@@ -439,6 +440,14 @@ RUN_LAYOUTS = (
               files=(("pyproject.toml", _root('"packages/[!b]"')), *WORKSPACE[1:])),
     RunLayout("workspace-deep-glob", cwd="packages/a",
               files=(("pyproject.toml", _root('"packages/**/[a-b]"')), *WORKSPACE[1:])),
+    # Under an only- preference a nearby .venv is judged by its base (from 0.8.0; a system
+    # one here), an active one never: each is taken, or uv finds none (no managed Python).
+    RunLayout("dot-venv-only-system", no_project=True, venv="dot",
+              options=("--python-preference", "only-system")),
+    RunLayout("dot-venv-only-managed", no_project=True, venv="dot", none_from="0.8.0",
+              options=("--python-preference", "only-managed")),
+    RunLayout("active-venv-only-managed", no_project=True, venv="active",
+              options=("--python-preference", "only-managed")),
     # A member folder without a pyproject.toml: refused up to 0.10.0, then skipped when it holds
     # nothing (0.10.1) or only folders (0.10.4); one holding a file is refused (no git here).
     RunLayout("workspace-empty-member", cwd="packages/a", refused_before="0.10.1",
@@ -543,6 +552,10 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
         assert _run_real(real, args, env, work).returncode != 0
         return
     cache = tmp_path / "cache"
+    if layout.none_from and Version(version) >= Version(layout.none_from):
+        assert choose_uv_run_interpreter(query) is None
+        assert _run_real(real, args, env, work).returncode != 0
+        return
     try:
         choice = choose_uv_run_interpreter(query)
     except NothingCachedError:

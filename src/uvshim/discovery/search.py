@@ -40,6 +40,7 @@ from uvshim.uv.releases import (
     FREE_THREADED_314_DEFAULT,
     LAST_DIRECTORY_PYTHON3_FIRST,
     MINOR_NAMES_FROM_3_6,
+    NEARBY_ENVIRONMENT_JUDGED,
     OLDEST_KNOWN,
     PREFERENCE_JUDGES_PATH,
     PYTHON_SEARCH_PATH,
@@ -63,7 +64,8 @@ class PythonSource:
     ``enum`` is a dear import on the hot path)."""
 
     PROVIDED_PATH: Final = "provided path"  # ``--python <file>`` / ``<dir>``
-    VIRTUALENV: Final = "virtualenv"  # active, a named conda environment, or found nearby
+    VIRTUALENV: Final = "virtualenv"  # active (``VIRTUAL_ENV``) or a named conda environment
+    DISCOVERED_ENVIRONMENT: Final = "discovered environment"  # a ``.venv`` found nearby
     BASE_CONDA_PREFIX: Final = "base conda prefix"
     SEARCH_PATH: Final = "search path"  # PATH or ``UV_PYTHON_SEARCH_PATH``
     MANAGED: Final = "managed"  # uv's managed installations
@@ -229,9 +231,10 @@ def _all_candidates(search: _Search) -> Iterator[list[_Candidate]]:
     if search.virtualenvs:
         from uvshim.discovery.virtualenvs import virtualenv_roots  # noqa: PLC0415
 
-        for root, why in virtualenv_roots(search.environ, search.cwd, search.uv):
+        for root, why, explicit in virtualenv_roots(search.environ, search.cwd, search.uv):
             path = _python_in_directory(root, search.uv)
-            yield [_Candidate(path, PythonSource.VIRTUALENV, f"{why}: {root}")]
+            source = PythonSource.VIRTUALENV if explicit else PythonSource.DISCOVERED_ENVIRONMENT
+            yield [_Candidate(path, source, f"{why}: {root}")]
     prefix = None
     if search.environ.get("CONDA_PREFIX"):  # the model is loaded only for an active conda
         from uvshim.discovery.conda import base_environment  # noqa: PLC0415
@@ -534,7 +537,8 @@ def _satisfies_request(search: _Search, candidate: _Candidate,
 
 
 # Sources where a default request is any Python (``into_request_for_source``).
-_ANY_PYTHON_THERE = (PythonSource.BASE_CONDA_PREFIX, PythonSource.VIRTUALENV)
+_ANY_PYTHON_THERE = (PythonSource.BASE_CONDA_PREFIX, PythonSource.VIRTUALENV,
+                     PythonSource.DISCOVERED_ENVIRONMENT)
 _DEFAULT_NAMES = ("python", "python3")  # ``VersionRequest::Default.executable_names`` on Unix
 
 
@@ -589,7 +593,9 @@ def _allows_installation(search: _Search, candidate: _Candidate,
     if candidate.source == PythonSource.MANAGED:
         return CandidateVerdict.USE
     if candidate.source == PythonSource.VIRTUALENV:
-        return _allows_virtualenv(search)
+        return CandidateVerdict.USE  # an explicit source: every preference allows it
+    if candidate.source == PythonSource.DISCOVERED_ENVIRONMENT:
+        return _allows_discovered_environment(search, identity)
     if candidate.source == PythonSource.BASE_CONDA_PREFIX:
         return _allows_base_conda_prefix(search, identity)
     return _allows_interpreter(search, identity)
@@ -611,14 +617,16 @@ def _allows_interpreter(search: _Search, identity: InterpreterIdentity) -> str:
     return CandidateVerdict.USE
 
 
-def _allows_virtualenv(search: _Search) -> str:
-    """``VIRTUAL_ENV`` and a named conda environment are explicit sources, which every
-    preference allows; a ``.venv`` found nearby is not, and an only- preference judges its
-    interpreter, which is not modelled."""
-    if search.preference in (PythonPreference.ONLY_MANAGED, PythonPreference.ONLY_SYSTEM):
-        raise UndecidableError(f"a virtual environment under the python preference "
-                               f"{search.preference} is not modelled")
-    return CandidateVerdict.USE
+def _allows_discovered_environment(search: _Search, identity: InterpreterIdentity) -> str:
+    """A ``.venv`` found nearby is no explicit source: from 0.8.0 an only- preference judges
+    it by its base interpreter, managed or not (``satisfies_python_preference``, #7934; from
+    0.10.12 ``allows_installation``, the same rule); before, every preference allows it."""
+    only = (PythonPreference.ONLY_MANAGED, PythonPreference.ONLY_SYSTEM)
+    if search.preference not in only or search.uv < NEARBY_ENVIRONMENT_JUDGED:
+        return CandidateVerdict.USE
+    managed = is_managed(identity, search.environ, search.cwd, search.uv)
+    allowed = managed == (search.preference == PythonPreference.ONLY_MANAGED)
+    return CandidateVerdict.USE if allowed else CandidateVerdict.SKIP
 
 
 def _allows_base_conda_prefix(search: _Search, identity: InterpreterIdentity) -> str:

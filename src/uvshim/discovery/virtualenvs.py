@@ -25,17 +25,18 @@ if TYPE_CHECKING:
 
 
 def virtualenv_roots(environ: Mapping[str, str], cwd: str,
-                     uv: Version) -> Iterator[tuple[str, str]]:
-    """Each environment's folder and why uv looks there, in uv's order."""
+                     uv: Version) -> Iterator[tuple[str, str, bool]]:
+    """Each environment's folder, why uv looks there, and whether that is an explicit source
+    (``PythonSource::is_explicit``: active ones are, one found nearby is not), in uv's order."""
     active = environ.get("VIRTUAL_ENV")
     if active:
-        yield os.path.join(cwd, active), "the active virtual environment (VIRTUAL_ENV)"
+        yield os.path.join(cwd, active), "the active virtual environment (VIRTUAL_ENV)", True
     conda = environ.get("CONDA_PREFIX")
     if conda and base_environment(environ, uv) is None:
-        yield conda, "the active conda environment (CONDA_PREFIX)"
+        yield conda, "the active conda environment (CONDA_PREFIX)", True
     nearby = _nearby(cwd)
     if nearby is not None:
-        yield nearby, "the virtual environment found from the working folder"
+        yield nearby, "the virtual environment found from the working folder", False
 
 
 def _nearby(cwd: str) -> str | None:

@@ -84,6 +84,10 @@ MEMBER_WITHOUT_FILES_SKIPPED = Version("0.10.4")
 
 
 # --- discovery (uv-python) ------------------------------------------------------------------
+# A ``.venv`` found from the working folder (``DiscoveredEnvironment``, no explicit source) is
+# judged by its base interpreter under ``only-managed``/``only-system`` from this release
+# (``satisfies_python_preference``, #7934); before, every preference took it.
+NEARBY_ENVIRONMENT_JUDGED = Version("0.8.0")
 # ``uvx python`` and ``python@X`` targets run the interpreter itself (#11076); before, ``python``
 # was a package name.
 PYTHON_TOOL_TARGETS = Version("0.5.26")
