@@ -475,6 +475,8 @@ RUN_LAYOUTS = (
     RunLayout("isolated-project-pin", project=True, local_pin="3.12", options=("--isolated",)),
     RunLayout("isolated-project-dot-venv", project=True, venv="dot", options=("--isolated",)),
     RunLayout("isolated-member", files=WORKSPACE, cwd="packages/a", options=("--isolated",)),
+    RunLayout("isolated-no-project", no_project=True, local_pin="3.12", options=("--isolated",)),
+    RunLayout("isolated-active-venv", venv="active", options=("--isolated",)),
 )
 
 
