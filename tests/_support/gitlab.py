@@ -38,13 +38,15 @@ def gitlab_ci_local() -> Path:
     return program
 
 
-def run_job(project: Path, job: str, helper_image: str,
+def run_job(project: Path, job: str, helper_image: str, variables: dict[str, str],
             ) -> subprocess.CompletedProcess[str]:
     """``gitlab-ci-local JOB`` in ``project`` (a git repository) against the tests' engine:
-    local images only, containers on the host's network."""
+    local images only, containers on the host's network, ``variables`` set as a project's
+    CI/CD variables would be."""
     env = {**os.environ,
            "PATH": os.pathsep.join([str(Path(docker_cli()).parent), os.environ["PATH"]])}
+    given = [f"--variable={name}={value}" for name, value in variables.items()]
     return subprocess.run(
         [str(gitlab_ci_local()), "--pull-policy", "if-not-present", "--helper-image",
-         helper_image, "--network", "host", "--no-color", job],
+         helper_image, "--network", "host", "--no-color", *given, job],
         cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False)

@@ -5,8 +5,12 @@ Actions container job as its runner runs one (``_support.github``).
 The seed case: `uvx --with tox-uv tox run -e unit`. ``--with tox-uv`` is a uv option (the
 tool environment holds tox and tox-uv; everything from ``tox`` on goes to tox), so the cached
 environment is keyed by both requirements, and that is the one the bump leaves stale. tox,
-tox-uv and their dependencies come from the package index; uvshim from its wheel in the
-project's ``wheels/``, as the recipes say. The images stand in for uv's own under its names
+tox-uv and their dependencies come from the package index in the GitHub job; uvshim from its
+wheel in the project's ``wheels/``, as the recipes say. The GitLab jobs run offline on wheels
+downloaded once (``offline_wheels``): uv 0.7.13 resolves a ``uvx`` tool anew against the index
+on every run, so a release on the index between two jobs can make it build a fresh
+environment instead of reusing the stale one (bare uv then passes, and the shim finds nothing
+stale). The images stand in for uv's own under its names
 (``_support.containers``).
 """
 
@@ -15,17 +19,19 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from filelock import FileLock
 
 from _support import containers
 from _support.github import Runner, expression
 from _support.gitlab import run_job
 from _support.sandbox import require_python
-from _support.uv_binaries import NEWEST
+from _support.uv_binaries import NEWEST, support_cache_root
 
 RECIPES = Path(__file__).resolve().parents[2] / "recipes"
 SEED_COMMAND = "uvx --with tox-uv tox run -e unit"
@@ -47,12 +53,36 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
-def project_files(project: Path, wheels: Path) -> Path:
-    """The user's project: tox.ini, and uvshim's wheel in wheels/."""
+def project_files(project: Path, wheels: Path, *more: Path) -> Path:
+    """The user's project: tox.ini, and uvshim's wheel (with the ``more`` folders' wheels) in
+    wheels/."""
     project.mkdir(parents=True)
     (project / "tox.ini").write_text(TOX_INI)
     shutil.copytree(wheels, project / "wheels", ignore=shutil.ignore_patterns("*.tar.gz"))
+    for folder in more:
+        for wheel in folder.glob("*.whl"):
+            shutil.copy2(wheel, project / "wheels" / wheel.name)
     return project
+
+
+# Pinned: the same tools in every run. With uvshim's own requirements, for 3.11 and 3.12.
+OFFLINE_REQUIREMENTS = ("tox==4.67.15", "tox-uv==1.37.1", "packaging", "platformdirs",
+                        "filelock")
+# The jobs' uv reads only the project's wheels/ (both variables exist in 0.7.13 and 0.13.9).
+OFFLINE = {"UV_OFFLINE": "1", "UV_FIND_LINKS": "wheels"}
+
+
+@pytest.fixture(scope="session")
+def offline_wheels() -> Path:
+    folder = support_cache_root() / "gitlab-wheels"
+    with FileLock(str(folder) + ".lock"):
+        if not (folder / "complete").exists():
+            for python in ("3.11", "3.12"):
+                subprocess.run([sys.executable, "-m", "pip", "download", "--quiet",
+                                "--only-binary=:all:", "--python-version", python,
+                                "--dest", str(folder), *OFFLINE_REQUIREMENTS], check=True)
+            (folder / "complete").write_text("")
+    return folder
 
 
 def stand_in(minor: str, layout: str, uv_version: str) -> None:
@@ -75,7 +105,7 @@ def commit(project: Path, message: str) -> None:
 
 def gitlab_job(project: Path, job: str) -> tuple[int, str]:
     """Run ``job``; its exit status and the job's own output (without gitlab-ci-local's)."""
-    done = run_job(project, job, containers.base_image())
+    done = run_job(project, job, containers.base_image(), OFFLINE)
     lines = [JOB_LINE.match(line) for line in (done.stdout + done.stderr).splitlines()]
     return done.returncode, "\n".join(match.group(1) for match in lines if match)
 
@@ -89,7 +119,8 @@ GITLAB_CASES = [("0.7.13", "symlinked", True), (NEWEST, "unversioned", True),
 
 @pytest.mark.usefixtures("container_engine")
 @pytest.mark.parametrize(("uv_version", "layout", "stale"), GITLAB_CASES)
-def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path, uv_version: str,
+def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path,
+                                            offline_wheels: Path, uv_version: str,
                                             layout: str, stale: bool) -> None:
     require_python("3.11")
     require_python("3.12")
@@ -100,7 +131,7 @@ def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path, u
     assert "python" not in job["cache"]["key"]  # one cache across image bumps
     for minor in ("3.11", "3.12"):
         stand_in(minor, layout, uv_version)
-    project = project_files(tmp_path / "project", uvshim_dist)
+    project = project_files(tmp_path / "project", uvshim_dist, offline_wheels)
     subprocess.run(["git", "init", "--quiet", str(project)], check=True)
 
     # Before the bump: the recipe on 3.11.
