@@ -29,7 +29,7 @@ import pytest
 from _support.audit import audited, settle
 from _support.interpreters import make_prefix, swap_prefix
 from _support.sandbox import Sandbox, require_python
-from _support.swap_checks import assert_bare_after_swap, assert_repaired
+from _support.swap_checks import assert_bare_after_swap, assert_repaired, notes
 from _support.uv_binaries import reuses_stale_env, uv_release
 
 OLD, NEW = "3.11", "3.12"
@@ -176,6 +176,52 @@ def test_uv_run_with_in_a_workspace_member(sandbox: Sandbox, tool_wheels: Path,
     check_swap(sandbox, swap, [launchers, bindir, swap.real])
     assert (sandbox.root / "work" / ".venv").is_dir()
     assert not (sandbox.cwd / ".venv").exists()
+
+
+# --- where uv run's project rules changed -----------------------------------------------------
+
+TOOLS_ONLY = "[tool.ruff]\nline-length = 100\n"  # a pyproject.toml with no [project]
+
+
+@pytest.mark.parametrize("version", ["0.8.24", "0.13.9"])
+def test_beside_a_pyproject_that_only_configures_tools(sandbox: Sandbox, tool_wheels: Path,
+                                                      launchers: Path, version: str) -> None:
+    """From 0.8.18 a workspace root without members, whose .venv uv run makes and layers on."""
+    swap, bindir = prepare(sandbox, version, "unversioned", tool_wheels)
+    (sandbox.root / "work" / "pyproject.toml").write_text(TOOLS_ONLY)
+    sandbox.path_dirs = [bindir, swap.real]
+    check_swap(sandbox, swap, [launchers, bindir, swap.real])
+    assert (sandbox.root / "work" / ".venv").is_dir()
+
+
+def test_a_pyproject_uv_refuses_gets_no_line(sandbox: Sandbox, tool_wheels: Path,
+                                            launchers: Path) -> None:
+    """Up to 0.8.17 uv run refuses such a pyproject.toml itself: its message, none of ours."""
+    swap, bindir = prepare(sandbox, "0.8.17", "unversioned", tool_wheels)
+    (sandbox.root / "work" / "pyproject.toml").write_text(TOOLS_ONLY)
+    sandbox.path_dirs = [launchers, bindir, swap.real]
+    refused = sandbox.run(run_with("uv", tool_wheels))
+    assert refused.returncode != 0
+    assert "No `project` table found" in refused.stderr
+    assert notes(refused.stderr) == [], refused.stderr
+
+
+@pytest.mark.parametrize("version", ["0.9.30", "0.10.12"])
+def test_a_workspace_with_an_empty_member_folder(sandbox: Sandbox, tool_wheels: Path,
+                                                launchers: Path, version: str) -> None:
+    """An empty folder the members' glob matches: uv fails on it up to 0.10.0 (and uvshim adds
+    nothing), skips it from 0.10.1 (and uvshim repairs the swap)."""
+    swap, bindir = prepare(sandbox, version, "unversioned", tool_wheels)
+    sandbox.cwd = make_workspace(sandbox.root / "work", VIRTUAL_ROOT)
+    (sandbox.root / "work" / "packages" / "empty").mkdir()
+    sandbox.path_dirs = [bindir, swap.real]
+    if swap.version == "0.9.30":
+        sandbox.path_dirs = [launchers, bindir, swap.real]
+        refused = sandbox.run(run_with("uv", tool_wheels))
+        assert refused.returncode != 0
+        assert notes(refused.stderr) == [], refused.stderr
+        return
+    check_swap(sandbox, swap, [launchers, bindir, swap.real])
 
 
 @pytest.mark.parametrize("where", ["workspace member", "venv on PATH"])
