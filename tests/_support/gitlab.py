@@ -1,7 +1,9 @@
 """gitlab-ci-local, which runs a ``.gitlab-ci.yml`` job in real containers as a GitLab
 runner's docker executor does: the job's image, the project copied in at
-``/builds/GROUP/PROJECT``, before_script and script in one shell, the ``cache:`` paths copied
-out by a helper container after the job and back in before the next.
+``/builds/GROUP/PROJECT``, before_script and script in one shell, each ``cache:`` path a named
+volume kept from job to job (``--mount-cache``). Its other mode, copying the cache out by a
+helper container after a job and back in before the next, now and then handed the next job an
+empty cache under a loaded engine.
 
 Installed once from the npm registry into the tests' cache. Its ``re2`` dependency has no
 prebuilt binary for this Node here and compiles from source (minutes, once).
@@ -48,5 +50,27 @@ def run_job(project: Path, job: str, helper_image: str, variables: dict[str, str
     given = [f"--variable={name}={value}" for name, value in variables.items()]
     return subprocess.run(
         [str(gitlab_ci_local()), "--pull-policy", "if-not-present", "--helper-image",
-         helper_image, "--network", "host", "--no-color", *given, job],
+         helper_image, "--network", "host", "--mount-cache", "--no-color", *given, job],
         cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False)
+
+
+def remove_cache_volumes() -> None:
+    """Drop the cache volumes earlier jobs left (``gcl-<project>-<key>``): every test project
+    here has the same path, so the volume of a key would otherwise carry over between tests."""
+    listed = subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    if listed:
+        subprocess.run([docker_cli(), "volume", "rm", "-f", *listed], capture_output=True,
+                       check=True)
+
+
+def copy_cache_volume(key: str, copy_key: str, image: str) -> None:
+    """Fill the cache volume of ``copy_key`` with a copy of the one of ``key`` (the same
+    project), with ``image``'s ``cp -a``."""
+    listed = subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    [source] = [name for name in listed if name.endswith(f"-{key}")]
+    target = source[: -len(key)] + copy_key
+    subprocess.run([docker_cli(), "run", "--rm", "--network", "none", "-v", f"{source}:/from",
+                    "-v", f"{target}:/to", image, "cp", "-a", "/from/.", "/to/"],
+                   capture_output=True, check=True)

@@ -27,7 +27,7 @@ from filelock import FileLock
 
 from _support import containers
 from _support.github import Runner, expression
-from _support.gitlab import run_job
+from _support.gitlab import copy_cache_volume, remove_cache_volumes, run_job
 from _support.sandbox import require_python
 from _support.uv_binaries import NEWEST, support_cache_root
 
@@ -110,10 +110,7 @@ def gitlab_job(project: Path, job: str) -> tuple[int, str]:
 
 # The image layout decides whether uv itself reuses the stale environment: in uv's images
 # python3 is a symlink to python3.12, which uv follows from 0.7.14 on; an image whose python3
-# is a real file breaks every release (test_stale_env.py; test_deploy_docker.py shows it with
-# these images and one named volume). Bare uvx is not run between the jobs here: under
-# gitlab-ci-local it now and then built a fresh environment instead of reusing the stale one
-# (cause not established), which changed what the next job found in the cache.
+# is a real file breaks every release (see test_stale_env.py).
 GITLAB_CASES = [("0.7.13", "symlinked", True), (NEWEST, "unversioned", True),
                 (NEWEST, "symlinked", False)]
 
@@ -134,6 +131,7 @@ def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path,
         stand_in(minor, layout, uv_version)
     project = project_files(tmp_path / "project", uvshim_dist, offline_wheels)
     subprocess.run(["git", "init", "--quiet", str(project)], check=True)
+    remove_cache_volumes()
 
     # Before the bump: the recipe on 3.11.
     (project / ".gitlab-ci.yml").write_text(recipe.replace("python3.12", "python3.11"))
@@ -143,7 +141,21 @@ def test_gitlab_recipe_across_an_image_bump(tmp_path: Path, uvshim_dist: Path,
     assert "unit on 3 11" in out
     assert shim_notes(out) == []
 
-    # The bump: the recipe as written, on the cache the 3.11 job left; then the next pipeline.
+    # The bump, first without uvshim: the same job, its command run by bare uvx, on a copy of
+    # the cache (so that what it builds is not what the recipe's job finds).
+    bare = {"bare": {**job, "before_script": [], "script": [SEED_COMMAND],
+                     "cache": {**job["cache"], "key": "bare-copy"}}}
+    copy_cache_volume(job["cache"]["key"], "bare-copy", containers.base_image())
+    (project / ".gitlab-ci.yml").write_text(yaml.safe_dump(bare))
+    commit(project, "tests on 3.12, bare uvx")
+    bare_code, bare_out = gitlab_job(project, "bare")
+    if stale:
+        assert bare_code != 0, f"uv no longer reuses the stale environment:\n{bare_out}"
+        assert "unit on 3 12" not in bare_out
+    else:
+        assert "unit on 3 12" in bare_out, bare_out
+
+    # The recipe as written, on the cache the 3.11 job left; then the next pipeline.
     (project / ".gitlab-ci.yml").write_text(recipe)
     commit(project, "tests on 3.12")
     code, out = gitlab_job(project, "unit")
