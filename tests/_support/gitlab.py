@@ -54,13 +54,15 @@ def run_job(project: Path, job: str, helper_image: str, variables: dict[str, str
         cwd=project, env=env, capture_output=True, text=True, timeout=900, check=False)
 
 
-def remove_cache_volumes() -> None:
-    """Drop the cache volumes earlier jobs left (``gcl-<project>-<key>``): every test project
-    here has the same path, so the volume of a key would otherwise carry over between tests."""
+def remove_cache_volumes(*keys: str) -> None:
+    """Drop the cache volumes of ``keys`` that earlier jobs left (``gcl-<project>-<key>``):
+    every test project here has the same path, so they would otherwise carry over between
+    tests. (A job's own ``-build`` and ``-tmp`` volumes are gitlab-ci-local's to remove.)"""
     listed = subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
                             capture_output=True, text=True, check=True).stdout.split()
-    if listed:
-        subprocess.run([docker_cli(), "volume", "rm", "-f", *listed], capture_output=True,
+    caches = [name for name in listed if any(name.endswith(f"-{key}") for key in keys)]
+    if caches:
+        subprocess.run([docker_cli(), "volume", "rm", "-f", *caches], capture_output=True,
                        check=True)
 
 
