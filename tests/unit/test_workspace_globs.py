@@ -66,3 +66,20 @@ def test_the_walk(tmp_path: Path) -> None:
     assert walked("packages/**/a") == {"packages/a", "packages/b/deep/a"}
     assert walked("*/[!a]*") == {"packages/b", "packages/.hidden", "packages/file", "libs/x"}
     assert walked("missing/*") == set()
+
+
+def test_an_absolute_member_glob_stands_alone(tmp_path: Path) -> None:
+    from uvshim.discovery.project import find_project  # noqa: PLC0415
+    from uvshim.uv.releases import NEWEST_KNOWN  # noqa: PLC0415
+
+    member = tmp_path / "elsewhere" / "a"
+    member.mkdir(parents=True)
+    (member / "pyproject.toml").write_text(
+        '[project]\nname = "a"\nversion = "0"\nrequires-python = ">=3.11"\n')
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(
+        f'[tool.uv.workspace]\nmembers = ["{tmp_path}/elsewhere/*"]\n')
+    project = find_project(str(root), {}, NEWEST_KNOWN)
+    assert project is not None
+    assert project.requires_python == ">=3.11"

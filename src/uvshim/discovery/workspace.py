@@ -126,7 +126,8 @@ def _excluded(project: str, root: str, definition: Table) -> bool:
 
 def _member_folders(root: str, definition: Table) -> Iterator[str]:
     for glob in _globs(definition, "members"):
-        yield from expand(root, glob)
+        # An absolute glob stands alone, as when uv joins it to the root.
+        yield from expand(os.sep, glob[1:]) if os.path.isabs(glob) else expand(root, glob)
 
 
 def _member_pyproject(member: str, read: ReadToml, uv_version: Version) -> Table | None:
