@@ -9,26 +9,49 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from _support import containers
 from _support.packaging import build_distributions, clean_copy
 from _support.sandbox import Sandbox, missing
 from _support.tool_wheel import build_tool_wheel
+from _support.uv_binaries import support_cache_root
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration" in item.nodeid.replace(os.sep, "/"):
             item.add_marker(pytest.mark.integration)
-        # One worker runs the tests of the one engine, so no image is built twice at once.
         if "container_engine" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("container engine"))
+            item.add_marker(pytest.mark.xdist_group(CONTAINER_ENGINE))
+
+
+CONTAINER_ENGINE = "container engine"
+
+
+@pytest.fixture(autouse=True)
+def one_of_its_group_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test of an ``xdist_group`` holds the group's lock while it runs, so no two run at
+    once on any worker: no two stress rounds share the machine, and no test retags uv's image
+    names or empties a cache volume under another one's jobs.
+
+    ``--dist loadgroup`` was to keep a group on one worker, but pytest 9 keys a node by
+    ``_id`` and pytest-xdist 3.8 renames ``_nodeid``, so the groups were spread over the
+    workers (two container tests ran at once, retagging each other's images)."""
+    marker = request.node.get_closest_marker("xdist_group")
+    if marker is None:
+        yield
+        return
+    name = str(marker.args[0] if marker.args else marker.kwargs.get("name", "default"))
+    with FileLock(str(support_cache_root() / f"group-{name.replace(' ', '-')}.lock")):
+        yield
 
 
 @pytest.fixture(scope="session")

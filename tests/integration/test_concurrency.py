@@ -29,8 +29,8 @@ from _support.sandbox import Sandbox, require_python
 from _support.uv_binaries import uv_release
 from uvshim.memo import MEMO_FOLDER
 
-# Its tests run one after another on one worker (``--dist loadgroup``), never two stress
-# rounds at once on the machine.
+# Its tests run one after another (the group's lock, tests/integration/conftest.py), never
+# two stress rounds at once on the machine.
 pytestmark = pytest.mark.xdist_group("concurrency")
 
 SHIMS = 16
