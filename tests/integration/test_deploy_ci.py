@@ -110,10 +110,9 @@ def gitlab_job(project: Path, job: str) -> tuple[int, str]:
 
 # The image layout decides whether uv itself reuses the stale environment: in uv's images
 # python3 is a symlink to python3.12, which uv follows from 0.7.14 on; an image whose python3
-# is a real file breaks every release (see test_stale_env.py). uv 0.7.13 in uv's layout is
-# not run here: in these containers its bare job now and then built a fresh environment on the
-# 3.11 job's cache (cause not established); that release and layout are proven outside
-# containers (test_seed_scenario.py, test_stale_env.py).
+# is a real file breaks every release (see test_stale_env.py). uv 0.7.13 in uv's layout, the
+# other release uv's layout breaks, is proven outside containers (test_seed_scenario.py,
+# test_stale_env.py).
 GITLAB_CASES = [(NEWEST, "unversioned", True), (NEWEST, "symlinked", False)]
 
 
