@@ -58,9 +58,7 @@ def remove_cache_volumes(*keys: str) -> None:
     """Drop the cache volumes of ``keys`` that earlier jobs left (``gcl-<project>-<key>``):
     every test project here has the same path, so they would otherwise carry over between
     tests. (A job's own ``-build`` and ``-tmp`` volumes are gitlab-ci-local's to remove.)"""
-    listed = subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
-                            capture_output=True, text=True, check=True).stdout.split()
-    caches = [name for name in listed if any(name.endswith(f"-{key}") for key in keys)]
+    caches = [name for name in _job_volumes() if any(name.endswith(f"-{key}") for key in keys)]
     if caches:
         subprocess.run([docker_cli(), "volume", "rm", "-f", *caches], capture_output=True,
                        check=True)
@@ -69,10 +67,14 @@ def remove_cache_volumes(*keys: str) -> None:
 def copy_cache_volume(key: str, copy_key: str, image: str) -> None:
     """Fill the cache volume of ``copy_key`` with a copy of the one of ``key`` (the same
     project), with ``image``'s ``cp -a``."""
-    listed = subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
-                            capture_output=True, text=True, check=True).stdout.split()
-    [source] = [name for name in listed if name.endswith(f"-{key}")]
+    [source] = [name for name in _job_volumes() if name.endswith(f"-{key}")]
     target = source[: -len(key)] + copy_key
     subprocess.run([docker_cli(), "run", "--rm", "--network", "none", "-v", f"{source}:/from",
                     "-v", f"{target}:/to", image, "cp", "-a", "/from/.", "/to/"],
                    capture_output=True, check=True)
+
+
+def _job_volumes() -> list[str]:
+    """The volumes gitlab-ci-local made (``gcl-…``)."""
+    return subprocess.run([docker_cli(), "volume", "ls", "-q", "--filter", "name=gcl-"],
+                          capture_output=True, text=True, check=True).stdout.split()

@@ -624,6 +624,12 @@ def _allows_discovered_environment(search: _Search, identity: InterpreterIdentit
     only = (PythonPreference.ONLY_MANAGED, PythonPreference.ONLY_SYSTEM)
     if search.preference not in only or search.uv < NEARBY_ENVIRONMENT_JUDGED:
         return CandidateVerdict.USE
+    return _only_kind_allowed(search, identity)
+
+
+def _only_kind_allowed(search: _Search, identity: InterpreterIdentity) -> str:
+    """Under only-managed or only-system, an interpreter of that kind is used, another
+    skipped (``PythonPreference::allows_interpreter``)."""
     managed = is_managed(identity, search.environ, search.cwd, search.uv)
     allowed = managed == (search.preference == PythonPreference.ONLY_MANAGED)
     return CandidateVerdict.USE if allowed else CandidateVerdict.SKIP
@@ -636,10 +642,8 @@ def _allows_base_conda_prefix(search: _Search, identity: InterpreterIdentity) ->
     preference = search.preference
     if preference in (PythonPreference.MANAGED, PythonPreference.SYSTEM):
         return CandidateVerdict.USE
-    managed = is_managed(identity, search.environ, search.cwd, search.uv)
     if search.uv >= PREFERENCE_JUDGES_PATH:
-        allowed = managed == (preference == PythonPreference.ONLY_MANAGED)
-        return CandidateVerdict.USE if allowed else CandidateVerdict.SKIP
+        return _only_kind_allowed(search, identity)
     if preference == PythonPreference.ONLY_MANAGED:
         raise UndecidableError(f"the base conda environment under only-managed is not modelled "
                                f"for uv {search.uv}")

@@ -147,9 +147,7 @@ def _isolated(inv: UvInvocation, query: DiscoveryQuery) -> bool:
 def _in_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
                 project_dir: str) -> InterpreterChoice | None:
     environment = _project_environment(inv, query, project)
-    request = _explicit(query) or _pin(inv, query, project_dir, project) \
-        or _requires_python(project)
-    fresh = _discover(query, request)
+    fresh = _discover(query, _project_request(inv, query, project, project_dir))
     kept = _kept_base(environment, query)
     if fresh is None:
         if kept is None:
@@ -170,10 +168,12 @@ def _in_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
         raise UndecidableError(f"the project environment {environment} is based on "
                                f"{kept[0]}, one made now would be based on {made}; whether "
                                "uv keeps that environment is not modelled")
-    why = fresh.source if made == fresh.executable \
-        else f"the base interpreter of the project environment {environment}"
-    return InterpreterChoice(made, made_identity, why, fresh.managed_install
-                             if made == fresh.executable else None, environment)
+    if made == fresh.executable:
+        return InterpreterChoice(made, made_identity, fresh.source, fresh.managed_install,
+                                 environment)
+    return InterpreterChoice(made, made_identity,
+                             f"the base interpreter of the project environment {environment}",
+                             None, environment)
 
 
 def _isolated_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
@@ -182,9 +182,8 @@ def _isolated_project(inv: UvInvocation, query: DiscoveryQuery, project: Project
     ``EnvironmentPreference::Any`` (a virtual environment may serve, the project's own
     ``.venv`` among them), and a throw-away environment made on what is found (run.rs,
     0.5.0-0.12.5). Its base interpreter is that of the environment found, or the one found."""
-    request = _explicit(query) or _pin(inv, query, project_dir, project) \
-        or _requires_python(project)
-    found = _discover(query, request, virtualenvs=True)
+    found = _discover(query, _project_request(inv, query, project, project_dir),
+                      virtualenvs=True)
     if found is None:
         return None
     if found.identity.is_virtualenv:
@@ -193,6 +192,14 @@ def _isolated_project(inv: UvInvocation, query: DiscoveryQuery, project: Project
     if made == found.executable:
         return found
     return InterpreterChoice(made, _identify(query, made), found.source, None)
+
+
+def _project_request(inv: UvInvocation, query: DiscoveryQuery, project: Project,
+                     project_dir: str) -> _Asked | None:
+    """``WorkspacePython::from_request``: ``--python``/``UV_PYTHON``, else the pin, else the
+    workspace's ``requires-python``."""
+    return _explicit(query) or _pin(inv, query, project_dir, project) \
+        or _requires_python(project)
 
 
 def _project_environment(inv: UvInvocation, query: DiscoveryQuery, project: Project) -> str:

@@ -80,8 +80,11 @@ def members_requires_python(root: str, data: Table, read: ReadToml, uv_version: 
     has one."""
     path = os.path.join(root, PYPROJECT)
     definition = _definition(uv_table(data, path).get("workspace"), path)
-    _refuse_group_requires_python(data, path)
-    found = [project_requires_python(data, path)] if "project" in data else []
+    if "project" in data:
+        found = [project_requires_python(data, path)]
+    else:
+        _refuse_group_requires_python(data, path)
+        found = []
     seen = {root}
     for member in _member_folders(root, definition):
         if member in seen or _excluded(member, root, definition):
