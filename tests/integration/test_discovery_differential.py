@@ -371,6 +371,10 @@ class RunLayout:
     global_pin: str | None = None
     refused_before: str | None = None  # releases before this one refuse the command ("1": all)
     none_from: str | None = None  # from this release uv finds no interpreter, and fails
+    venv_python: str = "3.12"  # the Python the venv is made on
+    venv_recorded: str | None = None  # the version its pyvenv.cfg records, when rewritten
+    env: tuple[tuple[str, str], ...] = ()
+    since: str = "0.5.0"  # the first release with the options used
 
 
 def _member(name: str, requires: str, extra: str = "") -> str:
@@ -390,6 +394,15 @@ WORKSPACE = (("pyproject.toml", WS_ROOT),
 
 TOOLS_ONLY = (("pyproject.toml", "[tool.ruff]\nline-length = 100\n"), ("src/x.txt", ""))
 
+# Groups of a project (>=3.10): dev (the default group) needs 3.12 when it includes lint.
+_GROUPS = ('[dependency-groups]\ndev = []\nlint = []\n'
+           '[tool.uv.dependency-groups]\nlint = {requires-python = ">=3.12"}\n')
+GROUPS = (("pyproject.toml", _member("demo", ">=3.10", _GROUPS)),)
+DEV_INCLUDES_LINT = (("pyproject.toml", _member(
+    "demo", ">=3.10", _GROUPS.replace("dev = []", 'dev = [{include-group = "lint"}]'))),)
+GROUPS_BY_DEFAULT = (("pyproject.toml", _member(
+    "demo", ">=3.10", '[tool.uv]\ndefault-groups = ["lint"]\n' + _GROUPS)),)
+
 RUN_LAYOUTS = (
     RunLayout("plain"),
     RunLayout("no-project-local-pin", no_project=True, local_pin="3.12"),
@@ -398,7 +411,6 @@ RUN_LAYOUTS = (
     RunLayout("active-venv", venv="active"),
     RunLayout("project", project=True),
     RunLayout("project-pin", project=True, local_pin="3.12"),
-    RunLayout("project-venv-elsewhere", project=True, venv="dot", expect_undecidable=True),
     RunLayout("project-second-run", project=True, runs_before=1),
     RunLayout("active-venv-with-request", venv="active", python="3.11"),
     RunLayout("active-venv-satisfies-request", venv="active", python="3.12"),
@@ -477,6 +489,42 @@ RUN_LAYOUTS = (
     RunLayout("isolated-member", files=WORKSPACE, cwd="packages/a", options=("--isolated",)),
     RunLayout("isolated-no-project", no_project=True, local_pin="3.12", options=("--isolated",)),
     RunLayout("isolated-active-venv", venv="active", options=("--isolated",)),
+    # The requires-python of the enabled dependency groups (from 0.7.14).
+    RunLayout("groups-none-enabled", files=GROUPS),
+    RunLayout("groups-named", files=GROUPS, options=("--group", "lint")),
+    RunLayout("groups-only", files=GROUPS, options=("--only-group", "lint")),
+    RunLayout("groups-included", files=DEV_INCLUDES_LINT),
+    RunLayout("groups-included-no-dev", files=DEV_INCLUDES_LINT, options=("--no-dev",)),
+    RunLayout("groups-included-no-dev-variable", files=DEV_INCLUDES_LINT,
+              env=(("UV_NO_DEV", "1"),)),
+    RunLayout("groups-by-default", files=GROUPS_BY_DEFAULT),
+    RunLayout("groups-by-default-no-default-groups", files=GROUPS_BY_DEFAULT, since="0.6.4",
+              options=("--no-default-groups",)),
+    RunLayout("groups-in-a-member", cwd="packages/a", files=(
+        ("pyproject.toml", WS_ROOT), ("packages/a/pyproject.toml", _member("a", ">=3.10")),
+        ("packages/b/pyproject.toml", _member("b", ">=3.10", _GROUPS.replace(
+            "dev = []", 'dev = [{include-group = "lint"}]'))))),
+    RunLayout("groups-of-a-virtual-root", cwd="packages/a", options=("--all-groups",),
+              since="0.6.4",
+              files=(("pyproject.toml", WS_ROOT + _GROUPS),
+                     ("packages/a/pyproject.toml", _member("a", ">=3.10")))),
+    # Whether uv keeps a project's .venv (on 3.12 unless said) or makes it anew.
+    RunLayout("project-venv-kept", project=True, venv="dot"),
+    RunLayout("project-venv-outside-requires", venv="dot", venv_python="3.11",
+              files=(("pyproject.toml", _member("demo", ">=3.12")),)),
+    RunLayout("project-venv-against-pin", project=True, venv="dot", local_pin="3.11"),
+    RunLayout("project-venv-against-pin-no-sync", project=True, venv="dot", local_pin="3.11",
+              options=("--no-sync",)),
+    RunLayout("project-venv-against-request", project=True, venv="dot", python="3.11"),
+    RunLayout("project-venv-recorded-other", project=True, venv="dot", venv_recorded="3.11.9"),
+    RunLayout("project-venv-recorded-other-minor", project=True, venv="dot",
+              venv_recorded="3.11"),
+    RunLayout("project-venv-recorded-other-no-sync", project=True, venv="dot",
+              venv_recorded="3.11.9", env=(("UV_NO_SYNC", "1"),)),
+    RunLayout("project-venv-only-managed", project=True, venv="dot", none_from="0.8.0",
+              options=("--python-preference", "only-managed")),
+    RunLayout("project-venv-request-by-path", project=True, venv="dot",
+              python="{p311}/python3", expect_undecidable=True),
 )
 
 
@@ -500,25 +548,47 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
         else:
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             (work / name).write_text(text)
+    env.update(layout.env)
     if layout.venv:
-        venv = work / ".venv" if layout.venv.startswith("dot") else root / "venv"
-        base = make_prefix(root / "gone", "3.12", "symlinked") if layout.venv == "dot-gone" \
-            else p312
-        subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(base / "python3"), str(venv)],
-                       env=env, cwd=work, check=True, capture_output=True)
-        if layout.venv == "dot-gone":
-            shutil.rmtree(root / "gone")
-        if layout.venv == "active":
-            env["VIRTUAL_ENV"] = str(venv)
-        if layout.venv in ("path", "shims"):
-            first = venv / ("bin" if layout.venv == "path" else "shims")
-            first.mkdir(exist_ok=True)
-            env["PATH"] = f"{first}:{env['PATH']}"
+        _make_venv(root, work, layout, env, real, {"3.11": p311, "3.12": p312})
     return work / layout.cwd, env
 
 
-@pytest.mark.parametrize("version", RUN_VERSIONS)
-@pytest.mark.parametrize("layout", RUN_LAYOUTS, ids=lambda layout: layout.name)
+def _make_venv(root: Path, work: Path, layout: RunLayout, env: dict[str, str],
+               real: Path, bins: dict[str, Path]) -> None:
+    assert layout.venv is not None
+    venv = work / ".venv" if layout.venv.startswith("dot") else root / "venv"
+    base = make_prefix(root / "gone", "3.12", "symlinked") if layout.venv == "dot-gone" \
+        else bins[layout.venv_python]
+    made = subprocess.run([str(real / "uv"), "venv", "-q", "-p", str(base / "python3"),
+                           str(venv)], env=env, cwd=work, capture_output=True, text=True,
+                          check=False)
+    assert made.returncode == 0, made.stderr
+    if layout.venv == "dot-gone":
+        shutil.rmtree(root / "gone")
+    if layout.venv_recorded:
+        _record_version(venv / "pyvenv.cfg", layout.venv_recorded)
+    if layout.venv == "active":
+        env["VIRTUAL_ENV"] = str(venv)
+    if layout.venv in ("path", "shims"):
+        first = venv / ("bin" if layout.venv == "path" else "shims")
+        first.mkdir(exist_ok=True)
+        env["PATH"] = f"{first}:{env['PATH']}"
+
+
+def _record_version(cfg: Path, version: str) -> None:
+    """As after the base interpreter changed version at its path: the record says another."""
+    lines = [f"version_info = {version}" if line.startswith("version_info") else line
+             for line in cfg.read_text().splitlines()]
+    cfg.write_text("\n".join(lines) + "\n")
+
+
+RUN_CASES = [pytest.param(layout, version, id=f"{layout.name}-{version}")
+             for layout in RUN_LAYOUTS for version in RUN_VERSIONS
+             if Version(version) >= Version(layout.since)]
+
+
+@pytest.mark.parametrize(("layout", "version"), RUN_CASES)
 def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: Path,
                                   tmp_path: Path) -> None:
     from uvshim.discovery.uv_run_interpreter import (  # noqa: PLC0415
@@ -533,7 +603,8 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
     real = uv_release(version)
     work, env = _run_world(tmp_path, layout, real)
     args = ["run", *(["--no-project"] if layout.no_project else []),
-            *(["--python", layout.python] if layout.python else []), *layout.options,
+            *(["--python", layout.python.replace("{p311}", str(tmp_path / "p311" / "bin"))]
+              if layout.python else []), *layout.options,
             "--offline", "--find-links", str(tool_wheels), "--with", "shimcheck",
             "python", "-c", "pass"]
     for _ in range(layout.runs_before):

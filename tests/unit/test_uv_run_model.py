@@ -86,8 +86,8 @@ def test_the_nearest_pyproject_is_the_project(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", [
     "not toml [",
-    PROJECT + '[tool.uv.dependency-groups]\ndev = {requires-python = ">=3.12"}\n',
-    '[tool.uv.dependency-groups]\ndev = {requires-python = ">=3.12"}\n',
+    PROJECT + '[tool.uv]\ndefault-groups = 3\n[tool.uv.dependency-groups]\ndev = {}\n'
+    '[dependency-groups]\ndev = []\n',
 ])
 def test_what_is_not_modelled_is_undecidable(tmp_path: Path, text: str) -> None:
     write(tmp_path / "pyproject.toml", text)

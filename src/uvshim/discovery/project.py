@@ -21,17 +21,31 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.dependency_groups import (
+    NAMED_NONE,
+    EnabledGroups,
+    GroupSelection,
+    enabled_groups,
+    groups_requires_python,
+    has_group_settings,
+    normalized,
+)
 from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.workspace import (
     PYPROJECT,
-    members_requires_python,
     project_requires_python,
     uv_table,
+    workspace_members,
     workspace_root_above,
 )
 from uvshim.errors import UndecidableError, UvRefusesError
 from uvshim.record import Record
-from uvshim.uv.releases import BASE_PYTHON_BY_LANDMARK, PROJECT_TABLE_OPTIONAL
+from uvshim.uv.releases import (
+    BASE_PYTHON_BY_LANDMARK,
+    GROUP_REQUIRES_PYTHON,
+    PROJECT_TABLE_OPTIONAL,
+    ROOT_GROUPS_COUNT,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,48 +55,93 @@ if TYPE_CHECKING:
 
 class Project(Record):
     root: str  # the workspace root: the project's own folder when it stands alone
-    requires_python: str | None  # of every member together
+    requires_python: str | None  # of every member and enabled group together
     environment: str  # the project environment's folder (it may not exist yet)
 
 
-def find_project(start: str, environ: Mapping[str, str], uv_version: Version
+def find_project(start: str, environ: Mapping[str, str], uv_version: Version,
+                 groups: GroupSelection = NAMED_NONE, package: str | None = None
                  ) -> Project | None:
     """The project uv finds from ``start`` (the nearest ``pyproject.toml`` above it), as its
-    workspace, or None when uv runs outside any project."""
+    workspace, or None when uv runs outside any project. ``groups`` are the dependency groups
+    the command names, ``package`` the member ``--package`` names."""
     for folder in ancestors(start):
         path = os.path.join(folder, PYPROJECT)
         if os.path.isfile(path):
-            return _project_at(folder, _read_toml(path), environ, uv_version)
+            found = _workspace_of(folder, _read_toml(path), uv_version)
+            if found is None:
+                return None
+            root, members, current = found
+            if package is not None:
+                current = _named_member(members, package, root[0])
+            requires = _requires_python(members, _group_owners(root, members, uv_version),
+                                        current, groups)
+            return Project(root[0], requires, project_environment(root[0], environ))
     return None
 
 
-def _project_at(folder: str, data: dict[str, object], environ: Mapping[str, str],
-                uv_version: Version) -> Project | None:
+_Member = tuple[str, dict[str, object]]  # a member's folder and parsed pyproject.toml
+
+
+def _workspace_of(folder: str, data: dict[str, object], uv_version: Version
+                  ) -> tuple[_Member, list[_Member], _Member] | None:
+    """The workspace root, its members, and the project uv runs for, from the
+    ``pyproject.toml`` in ``folder``; None when it is no project to ``uv run``."""
     path = os.path.join(folder, PYPROJECT)
     uv = uv_table(data, path)
+    here = (folder, data)
     if "project" not in data:
-        if "workspace" in uv:
-            return _workspace(folder, data, environ, uv_version)  # a virtual workspace root
-        if uv_version < PROJECT_TABLE_OPTIONAL:
-            raise UvRefusesError(f"{path} has no [project] table, which uv {uv_version} "
-                                 "refuses")
-        return _workspace(folder, {**data, "tool": {"uv": {**uv, "workspace": {}}}}, environ,
-                          uv_version)
+        if "workspace" not in uv:
+            if uv_version < PROJECT_TABLE_OPTIONAL:
+                raise UvRefusesError(f"{path} has no [project] table, which uv {uv_version} "
+                                     "refuses")
+            data = {**data, "tool": {"uv": {**uv, "workspace": {}}}}
+        return here, workspace_members(folder, data, _read_toml, uv_version), here
     if uv.get("managed") is False:
         return None  # ``NonWorkspace``: uv run goes on as outside a project (0.5.0-0.12.5)
     if "workspace" in uv:
-        return _workspace(folder, data, environ, uv_version)
+        return here, workspace_members(folder, data, _read_toml, uv_version), here
     above = workspace_root_above(folder, _read_toml)
     if above is not None:
-        return _workspace(*above, environ, uv_version)
-    requires = project_requires_python(data, path)
-    return Project(folder, requires, project_environment(folder, environ))
+        return above, workspace_members(*above, _read_toml, uv_version), here
+    return here, [here], here
 
 
-def _workspace(root: str, data: dict[str, object], environ: Mapping[str, str],
-               uv_version: Version) -> Project:
-    requires = members_requires_python(root, data, _read_toml, uv_version)
-    return Project(root, requires, project_environment(root, environ))
+def _named_member(members: list[_Member], package: str, root: str) -> _Member:
+    for member in members:
+        name = member[1].get("project", {})
+        if isinstance(name, dict) and normalized(str(name.get("name", ""))) == normalized(package):
+            return member
+    raise UndecidableError(f"the workspace at {root} has no member named {package}")
+
+
+def _group_owners(root: _Member, members: list[_Member], uv_version: Version) -> list[_Member]:
+    """Whose dependency groups' ``requires-python`` counts: none before 0.7.14, then every
+    member's, and from 0.12.22 a virtual root's too (``dependency_groups.py``)."""
+    if uv_version < GROUP_REQUIRES_PYTHON:
+        return []
+    virtual = "project" not in root[1]
+    if virtual and uv_version >= ROOT_GROUPS_COUNT:
+        return [*members, root]
+    return members
+
+
+def _requires_python(members: list[_Member], owners: list[_Member], current: _Member,
+                     groups: GroupSelection) -> str | None:
+    """Every member's ``requires-python`` and that of every enabled group, joined (their
+    intersection); None when there is none."""
+    found = [project_requires_python(data, os.path.join(folder, PYPROJECT))
+             for folder, data in members]
+    enabled: list[EnabledGroups] = []  # worked out once, when a group needs it
+    for folder, data in owners:
+        path = os.path.join(folder, PYPROJECT)
+        if has_group_settings(data, path):
+            if not enabled:
+                enabled.append(enabled_groups(groups, current[1],
+                                              os.path.join(current[0], PYPROJECT)))
+            found += groups_requires_python(data, path, enabled[0])
+    specifiers = [text for text in found if text is not None]
+    return ", ".join(specifiers) if specifiers else None
 
 
 def project_environment(root: str, environ: Mapping[str, str]) -> str:

@@ -627,6 +627,16 @@ def _allows_discovered_environment(search: _Search, identity: InterpreterIdentit
     return _only_kind_allowed(search, identity)
 
 
+def environment_allowed(query: DiscoveryQuery, identity: InterpreterIdentity) -> bool:
+    """Whether the preference allows a virtual environment uv found rather than was named,
+    such as the project's, whose base interpreter is ``identity``."""
+    inv = query.invocation
+    preference = python_preference(inv.python_preference, query.config_preference,
+                                   query.environ, query.uv_version)
+    search = _Search(query, PythonRequest(DEFAULT), preference, query.identify, True)
+    return _allows_discovered_environment(search, identity) == CandidateVerdict.USE
+
+
 def _only_kind_allowed(search: _Search, identity: InterpreterIdentity) -> str:
     """Under only-managed or only-system, an interpreter of that kind is used, another
     skipped (``PythonPreference::allows_interpreter``)."""

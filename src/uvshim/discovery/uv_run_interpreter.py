@@ -18,12 +18,10 @@ environment with its path, as for uvx. How the base interpreter is found:
   through its base interpreter. A PATH folder is a virtual environment only through the
   interpreters uv finds in it, so a folder of launchers inside one is not.
 
-Whether uv keeps an existing project environment depends on checks that changed from release
-to release (its interpreter against the request, ``requires-python`` and, in newer
-releases such as 0.13.9, the version pyvenv.cfg recorded). They are not modelled: when the
-kept environment and one made anew would have different base interpreters the check raises
-``UndecidableError``; when both have the same one, which is the case after an interpreter
-swap at one path, the answer does not depend on them. Never runs uv; interpreters are
+Whether uv keeps an existing project environment is ``kept_environment.keeps_environment``
+(per release); where it cannot tell (a request by path or name), the check raises
+``UndecidableError`` unless the kept environment and one made anew have the same base
+interpreter, as after an interpreter swap at one path. Never runs uv; interpreters are
 identified through the stat-keyed cache (``identify``).
 """
 
@@ -31,6 +29,8 @@ from __future__ import annotations
 
 import os
 
+from uvshim.discovery.dependency_groups import group_selection
+from uvshim.discovery.kept_environment import keeps_environment
 from uvshim.discovery.project import (
     Project,
     base_python,
@@ -44,13 +44,13 @@ from uvshim.discovery.search import InterpreterChoice, find_interpreter
 from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.tool_request import explicit_request
 from uvshim.discovery.version_files import first_request
-from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import InterpreterError, UndecidableError
 from uvshim.record import Record
 from uvshim.uv.argv import layers_requirements, runs_local_script, runs_remote_script
 from uvshim.uv.cache_key import hashed_paths
 from uvshim.uv.releases import (
     BASE_PYTHON_BY_LANDMARK,
+    ENVIRONMENT_PATH_FILE,
     GLOBAL_PIN_YIELDS_TO_REQUIRES_PYTHON,
     KEY_WITH_PREFIX,
     KEY_WITHOUT_PREFIX,
@@ -85,12 +85,18 @@ def choose_uv_run_interpreter(query: DiscoveryQuery) -> InterpreterChoice | None
         raise NothingCachedError(f"uv {query.uv_version} keys the environments of uv run "
                                  "--isolated by its throw-away environment: none is reused")
     no_project = _no_project(inv, query)
-    project = None if no_project else find_project(project_dir, query.environ, query.uv_version)
+    project = None if no_project else find_project(
+        project_dir, query.environ, query.uv_version,
+        group_selection(inv, query.environ, query.uv_version), _last(inv.values("package")))
     if project is not None:
         if isolated:
             return _isolated_project(inv, query, project, project_dir)
         return _in_project(inv, query, project, project_dir)
     return _outside_project(inv, query, project_dir)
+
+
+def _last(values: tuple[str | None, ...]) -> str | None:
+    return values[-1] if values else None
 
 
 def _refuse_unmodelled(inv: UvInvocation, query: DiscoveryQuery) -> None:
@@ -147,27 +153,31 @@ def _isolated(inv: UvInvocation, query: DiscoveryQuery) -> bool:
 def _in_project(inv: UvInvocation, query: DiscoveryQuery, project: Project,
                 project_dir: str) -> InterpreterChoice | None:
     environment = _project_environment(inv, query, project)
-    fresh = _discover(query, _project_request(inv, query, project, project_dir))
+    asked = _project_request(inv, query, project, project_dir)
     kept = _kept_base(environment, query)
-    if fresh is None:
-        if kept is None:
-            return None
-        raise UndecidableError(f"discovery finds no interpreter for the project, whose "
-                               f"environment {environment} exists; not modelled")
-    # Whether uv keeps the environment or makes it anew on `fresh`, the bucket is the same
-    # when both bases hash alike: then the checks uv makes to keep it do not matter.
-    made = _base_of_new(fresh, query)
-    made_identity = fresh.identity if made == fresh.executable else _identify(query, made)
-    if kept is not None and _unchanged(environment, kept, fresh):
-        # Made on this very interpreter, which still is what it was then, and which satisfies
-        # the request (discovery found it with it): uv keeps it, on every release checked.
+    try:
+        keep = kept is not None and keeps_environment(
+            query, environment, kept[1], asked.text if asked else None, project.requires_python)
+    except UndecidableError as exc:
+        undecided: UndecidableError | None = exc
+        keep = False
+    else:
+        undecided = None
+    if keep and kept is not None:
         return InterpreterChoice(kept[0], kept[1], "the base interpreter of the project "
                                  f"environment {environment}", None, environment)
-    if kept is not None and not _same_bucket(kept[1], made_identity, query.uv_version,
-                                             environment):
-        raise UndecidableError(f"the project environment {environment} is based on "
-                               f"{kept[0]}, one made now would be based on {made}; whether "
-                               "uv keeps that environment is not modelled")
+    fresh = _discover(query, asked)
+    if fresh is None:
+        if undecided is not None:
+            raise undecided
+        return None
+    made = _base_of_new(fresh, query)
+    made_identity = fresh.identity if made == fresh.executable else _identify(query, made)
+    # Whether uv keeps the environment or makes it anew on `fresh` does not matter when both
+    # bases hash alike, as after an interpreter swap at one path.
+    if undecided is not None and kept is not None \
+            and not _same_bucket(kept[1], made_identity, query.uv_version, environment):
+        raise undecided
     if made == fresh.executable:
         return InterpreterChoice(made, made_identity, fresh.source, fresh.managed_install,
                                  environment)
@@ -214,6 +224,9 @@ def _project_environment(inv: UvInvocation, query: DiscoveryQuery, project: Proj
 def _kept_base(environment: str, query: DiscoveryQuery) -> tuple[str, InterpreterIdentity] | None:
     """The base interpreter of the existing project environment; None when uv has to create
     it (missing, or its interpreter is gone)."""
+    if query.uv_version >= ENVIRONMENT_PATH_FILE and os.path.isfile(environment):
+        raise UndecidableError(f"the project environment {environment} is a file naming "
+                               "another folder, which is not modelled")
     executable = environment_python(environment)
     if executable is None:
         return None
@@ -230,13 +243,6 @@ def _base_of_new(fresh: InterpreterChoice, query: DiscoveryQuery) -> str:
     if query.uv_version < BASE_PYTHON_BY_LANDMARK:
         return fresh.executable
     return follow_to_landmark(fresh.executable, _minor(fresh.identity))
-
-
-def _unchanged(environment: str, kept: tuple[str, InterpreterIdentity],
-               fresh: InterpreterChoice) -> bool:
-    recorded = read_pyvenv_cfg(os.path.join(environment, "pyvenv.cfg")) or {}
-    same_file = os.path.realpath(kept[0]) == os.path.realpath(fresh.executable)
-    return same_file and recorded.get("version_info") == kept[1].version
 
 
 def _same_bucket(kept: InterpreterIdentity, made: InterpreterIdentity, uv: Version,

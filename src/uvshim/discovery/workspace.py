@@ -1,4 +1,4 @@
-"""The uv workspace a project belongs to: its root and its members' ``requires-python``.
+"""The uv workspace a project belongs to: its root and its members.
 
 A model of ``ProjectWorkspace::from_project``, ``find_workspace``, ``is_included_in_workspace``,
 ``WorkspaceExclusions`` and ``Workspace::collect_members`` (``crates/uv-workspace/src/
@@ -10,14 +10,14 @@ real uv by ``tests/integration/test_discovery_differential.py`` and
 - otherwise uv reads the first ``pyproject.toml`` above the project's folder, and only that
   one: when it declares a workspace whose ``members`` globs match the project's folder and
   whose ``exclude`` globs do not, that is the root; anything else leaves the project alone;
-- the workspace's ``requires-python`` is that of every member (the root's own ``[project]``
-  included) together: a member is a folder the ``members`` globs match and ``exclude`` does
-  not, holding a ``pyproject.toml`` that is not ``tool.uv.managed = false``.
+- the members are the root when it has a ``[project]`` table, and every folder the ``members``
+  globs match and ``exclude`` does not, holding a ``pyproject.toml`` that is not
+  ``tool.uv.managed = false`` (their ``requires-python`` together: ``project.py``).
 
 Globs are matched and walked as uv's ``glob`` crate does (``workspace_globs.py``). A member
 folder without a ``pyproject.toml`` is skipped or refused per release
-(``_refuse_member_without_pyproject``). What else uv does there (which files git ignores in
-such a folder; ``requires-python`` of dependency groups) raises ``UndecidableError``.
+(``_refuse_member_without_pyproject``). Which files git ignores in such a folder is not
+modelled: where it matters, ``UndecidableError``.
 """
 
 from __future__ import annotations
@@ -74,17 +74,13 @@ def workspace_root_above(project_root: str, read: ReadToml) -> tuple[str, Table]
     return None
 
 
-def members_requires_python(root: str, data: Table, read: ReadToml, uv_version: Version
-                            ) -> str | None:
-    """Every member's ``requires-python``, joined (their intersection), or None when none
-    has one."""
+def workspace_members(root: str, data: Table, read: ReadToml, uv_version: Version
+                      ) -> list[tuple[str, Table]]:
+    """Every member's folder and parsed ``pyproject.toml``, the root's first when it is a
+    project itself."""
     path = os.path.join(root, PYPROJECT)
     definition = _definition(uv_table(data, path).get("workspace"), path)
-    if "project" in data:
-        found = [project_requires_python(data, path)]
-    else:
-        _refuse_group_requires_python(data, path)
-        found = []
+    found = [(root, data)] if "project" in data else []
     seen = {root}
     for member in _member_folders(root, definition):
         if member in seen or _excluded(member, root, definition):
@@ -92,9 +88,8 @@ def members_requires_python(root: str, data: Table, read: ReadToml, uv_version: 
         seen.add(member)
         member_data = _member_pyproject(member, read, uv_version)
         if member_data is not None:
-            found.append(project_requires_python(member_data, os.path.join(member, PYPROJECT)))
-    specifiers = [text for text in found if text is not None]
-    return ", ".join(specifiers) if specifiers else None
+            found.append((member, member_data))
+    return found
 
 
 def _definition(workspace: object, path: str) -> Table:
@@ -193,16 +188,8 @@ def _ignore_rules_around(member: str, entries: list[str]) -> bool:
 
 
 def project_requires_python(data: Table, path: str) -> str | None:
-    """``project.requires-python``; dependency groups may add their own
-    (``tool.uv.dependency-groups``), which is not modelled."""
-    _refuse_group_requires_python(data, path)
+    """``project.requires-python``."""
     requires = table(data, "project", path).get("requires-python")
     if requires is not None and not isinstance(requires, str):
         raise UndecidableError(f"project.requires-python in {path} is not a string")
     return requires
-
-
-def _refuse_group_requires_python(data: Table, path: str) -> None:
-    if "dependency-groups" in uv_table(data, path):
-        raise UndecidableError(f"{path} sets tool.uv.dependency-groups, whose requires-python "
-                               "is not modelled")

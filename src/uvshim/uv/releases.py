@@ -81,6 +81,28 @@ PROJECT_TABLE_OPTIONAL = Version("0.8.18")
 # (``has_only_gitignored_files`` in ``crates/uv-workspace/src/workspace.rs``).
 MEMBER_WITHOUT_ENTRIES_SKIPPED = Version("0.10.1")
 MEMBER_WITHOUT_FILES_SKIPPED = Version("0.10.4")
+# A dependency group may have its own ``requires-python`` (``tool.uv.dependency-groups``,
+# #13735): the enabled groups' count with the members' (``discovery/dependency_groups.py``);
+# before, uv ignores the table.
+GROUP_REQUIRES_PYTHON = Version("0.7.14")
+# The groups of a virtual workspace root (no ``[project]``) count too, with the same selection:
+# measured with real uv 0.12.21 and 0.12.22, from a member's folder and from the root's
+# (tests/integration/test_discovery_differential.py, groups-of-a-virtual-root).
+ROOT_GROUPS_COUNT = Version("0.12.22")
+# ``uv run`` reads ``UV_DEV``/``UV_NO_DEV`` (#15010), ``UV_NO_GROUP`` (#16529) and
+# ``UV_NO_DEFAULT_GROUPS`` (#16645) for their flags.
+DEV_VARIABLES = Version("0.8.7")
+NO_GROUP_VARIABLE = Version("0.9.8")
+NO_DEFAULT_GROUPS_VARIABLE = Version("0.9.9")
+# uv run remakes a project environment whose pyvenv.cfg records another version than its
+# interpreter reports (``get_pyvenv_version_conflict``, #13027) ...
+PYVENV_VERSION_CHECKED = Version("0.7.0")
+# ... and keeps any valid one, compatible or not, with ``--no-sync`` (#13287). Both
+# in ``discovery/kept_environment.py``, checked by tests/integration/test_discovery_differential.py.
+NO_SYNC_KEEPS_ENVIRONMENT = Version("0.7.3")
+# A project environment ``.venv`` may be a file naming the environment's folder (#20022): not
+# modelled.
+ENVIRONMENT_PATH_FILE = Version("0.11.31")
 
 
 # --- discovery (uv-python) ------------------------------------------------------------------
