@@ -17,7 +17,9 @@ the wrong bucket and let the stale environment through:
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,49 @@ def test_a_project_venv_made_on_another_python(sandbox: Sandbox, tool_wheels: Pa
         shimmed = sandbox.run(run_with("uv", tool_wheels))
         assert shimmed.stdout.startswith(f"shimcheck {OTHER} "), shimmed.stderr
         assert notes(shimmed.stderr) == [], shimmed.stderr
+
+
+# --- explain, in these layouts ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["enabled group", "venv on PATH", "kept .venv"])
+def test_explain_predicts_the_repair(sandbox: Sandbox, tool_wheels: Path, launchers: Path,
+                                     where: str) -> None:
+    """``uvshim explain uv run --with …`` after the swap: the drop, with the exact line the
+    launcher then prints."""
+    swap, bindir = prepare(sandbox, "0.6.4" if where == "kept .venv" else "0.13.9",
+                           "unversioned", tool_wheels)
+    work = sandbox.root / "work"
+    path = other_first(sandbox, swap, bindir)
+    options: tuple[str, ...] = ()
+    venv = sandbox.root / "opt-venv"
+
+    def make_venv() -> None:
+        subprocess.run([str(bindir / "python3"), "-m", "venv", "--clear", "--without-pip",
+                        str(venv)], check=True)
+
+    if where == "enabled group":
+        (work / "pyproject.toml").write_text(PROJECT + GROUP_NEEDS_OLD)
+        options = ("--group", "lint")
+    elif where == "venv on PATH":
+        make_venv()
+        path = sandbox.path_dirs = [venv / "bin", *path]
+        options = ("--no-project",)
+    else:
+        (work / "pyproject.toml").write_text(PROJECT)
+        venv = work / ".venv"
+        make_venv()
+    first = sandbox.run(run_with(str(swap.real / "uv"), tool_wheels, *options))
+    assert first.stdout.startswith(f"shimcheck {OLD} "), first.stderr
+    swap_prefix(sandbox.root / "prefix", NEW, swap.layout)
+    if where == "venv on PATH":
+        make_venv()  # the image rebuilt on the new Python
+    words = run_with("uv", tool_wheels, *options)
+    explained = sandbox.run([sys.executable, "-m", "uvshim", "explain", "--json", *words])
+    assert explained.returncode == 0, explained.stderr
+    decision = json.loads(explained.stdout)["decision"]
+    assert decision["action"] == "drop-stale", decision
+    sandbox.path_dirs = [launchers, *path]
+    shimmed = sandbox.run(words)
+    assert shimmed.stdout.startswith(f"shimcheck {NEW} "), shimmed.stderr
+    assert decision["messages"] == notes(shimmed.stderr)
