@@ -524,7 +524,11 @@ RUN_LAYOUTS = (
     RunLayout("project-venv-only-managed", project=True, venv="dot", none_from="0.8.0",
               options=("--python-preference", "only-managed")),
     RunLayout("project-venv-request-by-path", project=True, venv="dot",
-              python="{p311}/python3", expect_undecidable=True),
+              python="{p311}/python3"),
+    RunLayout("project-venv-request-by-its-path", project=True, venv="dot",
+              python="{p312}/python3"),
+    RunLayout("project-venv-request-by-folder", project=True, venv="dot",
+              python="{p311}/..", expect_undecidable=True),
 )
 
 
@@ -603,7 +607,8 @@ def test_uv_run_bucket_matches_uv(layout: RunLayout, version: str, tool_wheels: 
     real = uv_release(version)
     work, env = _run_world(tmp_path, layout, real)
     args = ["run", *(["--no-project"] if layout.no_project else []),
-            *(["--python", layout.python.replace("{p311}", str(tmp_path / "p311" / "bin"))]
+            *(["--python", layout.python.replace("{p311}", str(tmp_path / "p311" / "bin"))
+               .replace("{p312}", str(tmp_path / "p312" / "bin"))]
               if layout.python else []), *layout.options,
             "--offline", "--find-links", str(tool_wheels), "--with", "shimcheck",
             "python", "-c", "pass"]

@@ -17,16 +17,23 @@ order:
 - from 0.8.0, under ``only-managed`` or ``only-system``, its base interpreter is of that kind
   (``satisfies_python_preference`` with ``DiscoveredEnvironment``, #7934).
 
-Requests by path or name (``satisfied`` compares files there) and interpreters that are not
-stable CPython releases raise ``UndecidableError``: the caller asks only when the answer
-changes the bucket.
+Requests by folder or name, and interpreters that are not stable CPython releases, raise
+``UndecidableError``: the caller asks only when the answer changes the bucket.
 """
 
 from __future__ import annotations
 
 import os
 
-from uvshim.discovery.request import DEFAULT, IMPLEMENTATION, VERSION, parse_request, split_version
+from uvshim.discovery.project import environment_python
+from uvshim.discovery.request import (
+    DEFAULT,
+    FILE,
+    IMPLEMENTATION,
+    VERSION,
+    parse_request,
+    split_version,
+)
 from uvshim.discovery.search import environment_allowed
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import UndecidableError
@@ -54,7 +61,7 @@ def keeps_environment(query: DiscoveryQuery, environment: str, interpreter: Inte
     release = _release(interpreter)
     if uv >= PYVENV_VERSION_CHECKED and _recorded_differs(environment, release):
         return False
-    if request is not None and not _satisfies(request, release, query.cwd):
+    if request is not None and not _satisfies(request, release, environment, query.cwd):
         return False
     if requires_python is not None and not _within(requires_python, release):
         return False
@@ -92,13 +99,22 @@ def _recorded_differs(environment: str, release: tuple[int, int, int]) -> bool:
     return tuple(int(part) for part in parts) != release[: len(parts)]
 
 
-def _satisfies(request: str, release: tuple[int, int, int], cwd: str) -> bool:
+def _satisfies(request: str, release: tuple[int, int, int], environment: str, cwd: str
+               ) -> bool:
+    """``PythonRequest::satisfied`` for the requests modelled: versions, ``cpython``, and a
+    file (the same file as the environment's executable or its base; with the executable a
+    link, as uv and ``venv`` make it on Linux, both are the file it leads to)."""
     parsed = parse_request(request, cwd)
     if parsed.kind == DEFAULT:
         return True
+    if parsed.kind == FILE:
+        executable = environment_python(environment)
+        if executable is None or not os.path.islink(executable):
+            raise UndecidableError(f"whether {environment} satisfies {request!r} is not modelled")
+        return os.path.exists(parsed.path) and os.path.samefile(parsed.path, executable)
     if parsed.kind not in (VERSION, IMPLEMENTATION):
         raise UndecidableError(f"whether the project environment satisfies the request "
-                               f"{request!r} (a path or name) is not modelled")
+                               f"{request!r} (a folder or a name) is not modelled")
     return parsed.version.matches(release)
 
 
