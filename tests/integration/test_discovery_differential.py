@@ -375,6 +375,7 @@ class RunLayout:
     venv_recorded: str | None = None  # the version its pyvenv.cfg records, when rewritten
     env: tuple[tuple[str, str], ...] = ()
     since: str = "0.5.0"  # the first release with the options used
+    git: bool = False  # ``work`` is a git repository
 
 
 def _member(name: str, requires: str, extra: str = "") -> str:
@@ -468,6 +469,13 @@ RUN_LAYOUTS = (
               files=(*WORKSPACE, ("packages/c/sub/", ""))),
     RunLayout("workspace-member-with-a-file", cwd="packages/a", refused_before="1",
               files=(*WORKSPACE, ("packages/c/notes.txt", ""))),
+    # ... in a git repository: skipped from 0.10.1 when git ignores all it holds.
+    RunLayout("workspace-member-of-ignored-files", cwd="packages/a", git=True,
+              refused_before="0.10.1", files=(*WORKSPACE, (".gitignore", "__pycache__/\n"),
+                                               ("packages/c/__pycache__/c.pyc", ""))),
+    RunLayout("workspace-member-of-kept-files", cwd="packages/a", git=True,
+              refused_before="1", files=(*WORKSPACE, (".gitignore", "*.log\n"),
+                                         ("packages/c/__pycache__/c.pyc", ""))),
     # A pyproject.toml that only configures tools: a workspace root without members from
     # 0.8.18, which reads the .python-version in its folder; an error before.
     RunLayout("tools-only-pyproject", cwd="src", files=TOOLS_ONLY, refused_before="0.8.18"),
@@ -553,6 +561,8 @@ def _run_world(root: Path, layout: RunLayout, real: Path) -> tuple[Path, dict[st
             (work / name).parent.mkdir(parents=True, exist_ok=True)
             (work / name).write_text(text)
     env.update(layout.env)
+    if layout.git:
+        subprocess.run(["git", "init", "-q", str(work)], check=True)
     if layout.venv:
         _make_venv(root, work, layout, env, real, {"3.11": p311, "3.12": p312})
     return work / layout.cwd, env

@@ -177,6 +177,21 @@ def test_a_workspace_with_an_empty_member_folder(sandbox: Sandbox, tool_wheels: 
     check_swap(sandbox, swap, [launchers, bindir, swap.real])
 
 
+def test_a_member_folder_left_with_what_git_ignores(sandbox: Sandbox, tool_wheels: Path,
+                                                   launchers: Path) -> None:
+    """A package removed from a git checkout leaves ``packages/old/__pycache__``: uv 0.10.1+
+    skips the folder since git ignores all it holds, and so does the check (git says so)."""
+    swap, bindir = prepare(sandbox, "0.13.9", "unversioned", tool_wheels)
+    work = sandbox.root / "work"
+    sandbox.cwd = make_workspace(work, VIRTUAL_ROOT)
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    (work / ".gitignore").write_text("__pycache__/\n")
+    (work / "packages" / "old" / "__pycache__").mkdir(parents=True)
+    (work / "packages" / "old" / "__pycache__" / "old.cpython-311.pyc").write_bytes(b"")
+    sandbox.path_dirs = [bindir, swap.real]
+    check_swap(sandbox, swap, [launchers, bindir, swap.real])
+
+
 @pytest.mark.parametrize("where", ["workspace member", "venv on PATH"])
 def test_the_layouts_replay_their_memo(sandbox: Sandbox, tool_wheels: Path, where: str) -> None:
     """Warm, a member's ``uv run --with`` and one with a venv on PATH replay the memo of the

@@ -3,6 +3,7 @@ same layouts run against real uv in tests/integration/test_discovery_differentia
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def test_members_left_out_as_uv_leaves_them_out(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("root", "made", "message"), [
-    (ROOT, "packages/c/x.txt", "has no pyproject.toml"),
+    (ROOT, "packages/c/.ignore", "ignore crate's own rules"),
     ('[tool.uv.workspace]\nmembers = ["packages/a**"]\n', "", "cannot compile"),
     ('[tool.uv.workspace]\nmembers = ["packages/[ab"]\n', "", "cannot compile"),
     (ROOT, "packages/c/pyproject.toml", r"no \[project\] table"),
@@ -100,8 +101,6 @@ def test_what_uv_may_refuse_is_undecidable(tmp_path: Path, root: str, made: str,
         (tmp_path / made).mkdir(parents=True)
     elif made:
         write(tmp_path / made, "[tool.ruff]\n")
-    if made.endswith(".txt"):
-        (tmp_path / ".git").mkdir()  # git's rules may hide the file
     with pytest.raises(UndecidableError, match=message):
         find_project(str(folder), {}, NEWEST_KNOWN)
 
@@ -122,6 +121,24 @@ def test_a_member_folder_without_pyproject(tmp_path: Path, made: str,
         write(tmp_path / made, "")
     for release in ("0.10.0", "0.10.1", "0.10.3", "0.10.4", "0.13.9"):
         if skipped_from is not None and Version(release) >= Version(skipped_from):
+            assert find_project(str(folder), {}, Version(release)) is not None
+        else:
+            with pytest.raises(UvRefusesError):
+                find_project(str(folder), {}, Version(release))
+
+
+@pytest.mark.parametrize(("ignored", "skipped"), [(True, True), (False, False)])
+def test_a_member_folder_of_files_git_ignores(tmp_path: Path, ignored: bool,
+                                              skipped: bool) -> None:
+    """In a git repository, git says which files its rules hide (``git check-ignore``): a
+    folder left with only ``__pycache__`` is skipped from 0.10.1, one with a file git keeps is
+    refused."""
+    folder = workspace(tmp_path, ROOT)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "__pycache__/\n" if ignored else "*.log\n")
+    write(tmp_path / "packages" / "c" / "__pycache__" / "c.cpython-312.pyc", "")
+    for release in ("0.10.0", "0.10.1", "0.13.9"):
+        if skipped and Version(release) >= Version("0.10.1"):
             assert find_project(str(folder), {}, Version(release)) is not None
         else:
             with pytest.raises(UvRefusesError):

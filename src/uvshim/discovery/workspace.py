@@ -16,14 +16,14 @@ real uv by ``tests/integration/test_discovery_differential.py`` and
 
 Globs are matched and walked as uv's ``glob`` crate does (``workspace_globs.py``). A member
 folder without a ``pyproject.toml`` is skipped or refused per release
-(``_refuse_member_without_pyproject``). Which files git ignores in such a folder is not
-modelled: where it matters, ``UndecidableError``.
+(``_refuse_member_without_pyproject``; which files git ignores there, git says).
 """
 
 from __future__ import annotations
 
 import os
 
+from uvshim.discovery.git_ignore import git_ignored
 from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.workspace_globs import expand, full_match
 from uvshim.errors import UndecidableError, UvRefusesError
@@ -154,37 +154,38 @@ def _refuse_member_without_pyproject(member: str, uv_version: Version) -> None:
 
     Up to 0.10.0 uv fails. From 0.10.1 it skips a folder whose walk with ``.gitignore`` and
     ``.ignore`` rules yields no entry (#17901), from 0.10.4 no file (#18051)
-    (``has_only_gitignored_files``). Which files those rules hide is not modelled: only a
-    folder that holds nothing (no file, or from 0.10.4 folders alone) is skipped whatever
-    they say, and without a git repository or ``.ignore`` file around, nothing is hidden.
+    (``has_only_gitignored_files``: the ``ignore`` crate's walk, git's rules applying inside a
+    git repository only). Which of the entries git's rules hide, git itself says
+    (``git_ignored``); an ``.ignore`` file (the crate's own rules) is not modelled.
     """
     if uv_version < MEMBER_WITHOUT_ENTRIES_SKIPPED:
         raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}, which uv "
                              f"{uv_version} refuses")
     entries = _entries_below(member, folders=uv_version < MEMBER_WITHOUT_FILES_SKIPPED)
-    if not entries:
-        return
-    if _ignore_rules_around(member, entries):
-        raise UndecidableError(f"the workspace member {member} has no {PYPROJECT}: uv skips "
-                               "it when git ignores all it holds, which is not modelled")
-    raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}")
+    if entries and _in_git_repository(member):
+        ignored = git_ignored(member, entries)
+        entries = [path for path in entries if path not in ignored]
+    if entries:
+        raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}")
 
 
 def _entries_below(folder: str, *, folders: bool) -> list[str]:
-    """The paths below ``folder`` (links not followed), files only unless ``folders``."""
+    """The paths below ``folder`` (links not followed), files only unless ``folders``; an
+    ``.ignore`` file at or above the folder, or below it, raises ``UndecidableError``."""
     found = []
     for parent, names, files in os.walk(folder):
+        if ".ignore" in files:
+            raise UndecidableError(f"{parent}/.ignore: the ignore crate's own rules are not "
+                                   "modelled")
         found += [os.path.join(parent, name) for name in (*files, *(names if folders else ()))]
+    if any(os.path.lexists(os.path.join(above, ".ignore")) for above in ancestors(folder)):
+        raise UndecidableError(f"an .ignore file above {folder}: the ignore crate's own rules "
+                               "are not modelled")
     return found
 
 
-def _ignore_rules_around(member: str, entries: list[str]) -> bool:
-    """A git repository (``.gitignore``, the global and ``info/exclude`` rules apply only in
-    one) or an ``.ignore`` file, at or above the member or below it."""
-    if any(os.path.basename(path) == ".ignore" for path in entries):
-        return True
-    return any(os.path.lexists(os.path.join(folder, name))
-               for folder in ancestors(member) for name in (".git", ".ignore"))
+def _in_git_repository(member: str) -> bool:
+    return any(os.path.lexists(os.path.join(folder, ".git")) for folder in ancestors(member))
 
 
 def project_requires_python(data: Table, path: str) -> str | None:
