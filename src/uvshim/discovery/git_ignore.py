@@ -13,8 +13,6 @@ are not traced), so the check is made in full each time there.
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 
 from uvshim.errors import UndecidableError
 
@@ -24,6 +22,9 @@ _GIT_PLACES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_NOSY
 
 def git_ignored(folder: str, paths: list[str]) -> set[str]:
     """The ``paths`` (absolute, below ``folder`` in a git repository) that git ignores."""
+    import shutil  # noqa: PLC0415  -- only in this rare layout, off the check's import path
+    import subprocess  # noqa: PLC0415
+
     git = shutil.which("git")
     if git is None:
         raise UndecidableError(f"git is not installed to tell which files in {folder} it "
