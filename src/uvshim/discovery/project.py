@@ -8,8 +8,10 @@ with real uv 0.5.0 to 0.13.9 by ``tests/integration/test_uv_run.py`` and
 ``tests/integration/test_discovery_differential.py``.
 
 A project is a ``pyproject.toml`` with a ``[project]`` table, alone or in a workspace
-(``workspace.py``: the root found from a member, the members' ``requires-python``); its
-environment is the workspace root's ``.venv`` or ``UV_PROJECT_ENVIRONMENT``. A project with
+(``workspace.py``: the root found from a member, and its members); its ``requires-python`` is
+every member's together with that of the dependency groups the command enables
+(``dependency_groups.py``); its environment is the workspace root's ``.venv`` or
+``UV_PROJECT_ENVIRONMENT``. A project with
 ``tool.uv.managed = false`` is no project to ``uv run``. A ``pyproject.toml`` with neither a
 ``[project]`` table nor a workspace (one that only configures tools) is, from 0.8.18, the root
 of a workspace without members (``ProjectDiscovery::Optional``, #14113): its environment is its
@@ -71,11 +73,9 @@ def find_project(start: str, environ: Mapping[str, str], uv_version: Version,
             found = _workspace_of(folder, _read_toml(path), uv_version)
             if found is None:
                 return None
-            root, members, current = found
-            if package is not None:
-                current = _named_member(members, package, root[0])
-            requires = _requires_python(members, _group_owners(root, members, uv_version),
-                                        current, groups)
+            root, members, here = found
+            owners = _group_owners(root, members, uv_version)
+            requires = _requires_python(members, owners, here, groups, package)
             return Project(root[0], requires, project_environment(root[0], environ))
     return None
 
@@ -107,12 +107,12 @@ def _workspace_of(folder: str, data: dict[str, object], uv_version: Version
     return here, [here], here
 
 
-def _named_member(members: list[_Member], package: str, root: str) -> _Member:
+def _named_member(members: list[_Member], package: str) -> _Member:
     for member in members:
         name = member[1].get("project", {})
         if isinstance(name, dict) and normalized(str(name.get("name", ""))) == normalized(package):
             return member
-    raise UndecidableError(f"the workspace at {root} has no member named {package}")
+    raise UndecidableError(f"the workspace has no member named {package}")
 
 
 def _group_owners(root: _Member, members: list[_Member], uv_version: Version) -> list[_Member]:
@@ -126,10 +126,11 @@ def _group_owners(root: _Member, members: list[_Member], uv_version: Version) ->
     return members
 
 
-def _requires_python(members: list[_Member], owners: list[_Member], current: _Member,
-                     groups: GroupSelection) -> str | None:
+def _requires_python(members: list[_Member], owners: list[_Member], here: _Member,
+                     groups: GroupSelection, package: str | None) -> str | None:
     """Every member's ``requires-python`` and that of every enabled group, joined (their
-    intersection); None when there is none."""
+    intersection); None when there is none. The default groups are those of the project run
+    for: ``package``, else the one found ``here``."""
     found = [project_requires_python(data, os.path.join(folder, PYPROJECT))
              for folder, data in members]
     enabled: list[EnabledGroups] = []  # worked out once, when a group needs it
@@ -137,6 +138,7 @@ def _requires_python(members: list[_Member], owners: list[_Member], current: _Me
         path = os.path.join(folder, PYPROJECT)
         if has_group_settings(data, path):
             if not enabled:
+                current = here if package is None else _named_member(members, package)
                 enabled.append(enabled_groups(groups, current[1],
                                               os.path.join(current[0], PYPROJECT)))
             found += groups_requires_python(data, path, enabled[0])
