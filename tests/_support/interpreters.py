@@ -59,7 +59,8 @@ def make_prefix(dest: Path, minor: str, layout: str) -> Path:
 
 def link_tree(source: Path, dest: Path, without: tuple[str, ...] = ()) -> None:
     """``dest`` as a hard-linked copy of the installation ``source`` whose ``bin`` entries,
-    files and symbolic links alike, are its own: those a check stamps. The folder ``without``
+    files and symbolic links alike, and ``lib/pythonX.Y/os.py`` (the landmark uv's base
+    interpreter is found by) are its own: those a check stamps. The folder ``without``
     (a path below ``source``, as parts) is left empty: not linked and then deleted, which for
     a site-packages of 40,000 files took most of a minute on a busy machine.
 
@@ -82,7 +83,7 @@ def link_tree(source: Path, dest: Path, without: tuple[str, ...] = ()) -> None:
                         copy_function=os.link, dirs_exist_ok=True)
     if without:
         dest.joinpath(*without).mkdir()
-    for entry in (dest / "bin").iterdir():
+    for entry in [*(dest / "bin").iterdir(), *dest.glob("lib/python*/os.py")]:
         own = entry.with_name(f".{entry.name}.own")
         if entry.is_symlink():
             own.symlink_to(os.readlink(entry))
