@@ -535,8 +535,11 @@ RUN_LAYOUTS = (
               python="{p311}/python3"),
     RunLayout("project-venv-request-by-its-path", project=True, venv="dot",
               python="{p312}/python3"),
-    RunLayout("project-venv-request-by-folder", project=True, venv="dot",
-              python="{p311}/..", expect_undecidable=True),
+    RunLayout("project-venv-request-by-folder", project=True, venv="dot", python="{p311}/.."),
+    RunLayout("project-venv-request-by-its-folder", project=True, venv="dot",
+              python=".venv"),
+    RunLayout("project-venv-request-by-name", project=True, venv="dot", python="python-x",
+              expect_undecidable=True),
 )
 
 

@@ -57,8 +57,8 @@ def test_the_requires_python_of_an_enabled_group(sandbox: Sandbox, tool_wheels: 
 
 
 @pytest.mark.parametrize("version", ["0.6.7", "0.8.24"])
-def test_the_global_pin_before_uvx_reads_it(sandbox: Sandbox, tool_wheels: Path,
-                                            launchers: Path, version: str) -> None:
+def test_the_global_pin_before_0_10(sandbox: Sandbox, tool_wheels: Path,
+                                    launchers: Path, version: str) -> None:
     swap, bindir = prepare(sandbox, version, "unversioned", tool_wheels)
     (sandbox.root / "config" / "uv").mkdir(parents=True, exist_ok=True)
     (sandbox.root / "config" / "uv" / ".python-version").write_text(">=3.11\n")

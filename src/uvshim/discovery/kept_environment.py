@@ -17,8 +17,8 @@ order:
 - from 0.8.0, under ``only-managed`` or ``only-system``, its base interpreter is of that kind
   (``satisfies_python_preference`` with ``DiscoveredEnvironment``, #7934).
 
-Requests by folder or name, and interpreters that are not stable CPython releases, raise
-``UndecidableError``: the caller asks only when the answer changes the bucket.
+An environment whose executable is no link, and interpreters that are not stable CPython
+releases, raise ``UndecidableError``: the caller asks only when the answer changes the bucket.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import os
 from uvshim.discovery.project import environment_python
 from uvshim.discovery.request import (
     DEFAULT,
+    DIRECTORY,
     FILE,
     IMPLEMENTATION,
     VERSION,
@@ -38,6 +39,7 @@ from uvshim.discovery.search import environment_allowed
 from uvshim.environments import read_pyvenv_cfg
 from uvshim.errors import UndecidableError
 from uvshim.uv.releases import (
+    DIRECTORY_SAME_EXECUTABLE,
     NEARBY_ENVIRONMENT_JUDGED,
     NO_SYNC_KEEPS_ENVIRONMENT,
     PYVENV_VERSION_CHECKED,
@@ -61,7 +63,7 @@ def keeps_environment(query: DiscoveryQuery, environment: str, interpreter: Inte
     release = _release(interpreter)
     if uv >= PYVENV_VERSION_CHECKED and _recorded_differs(environment, release):
         return False
-    if request is not None and not _satisfies(request, release, environment, query.cwd):
+    if request is not None and not _satisfies(request, release, environment, query):
         return False
     if requires_python is not None and not _within(requires_python, release):
         return False
@@ -99,23 +101,39 @@ def _recorded_differs(environment: str, release: tuple[int, int, int]) -> bool:
     return tuple(int(part) for part in parts) != release[: len(parts)]
 
 
-def _satisfies(request: str, release: tuple[int, int, int], environment: str, cwd: str
-               ) -> bool:
-    """``PythonRequest::satisfied`` for the requests modelled: versions, ``cpython``, and a
-    file (the same file as the environment's executable or its base; with the executable a
-    link, as uv and ``venv`` make it on Linux, both are the file it leads to)."""
-    parsed = parse_request(request, cwd)
+def _satisfies(request: str, release: tuple[int, int, int], environment: str,
+               query: DiscoveryQuery) -> bool:
+    """``PythonRequest::satisfied`` (0.5.0-0.12.5) for the environment's interpreter: a version
+    or ``cpython`` by its version; a file when it is the environment's executable or its base;
+    a folder when it is the environment, or from 0.5.31 (#11290) holds the same executable. uv
+    and ``venv`` make the executable a link on Linux, so its base is the file it leads to. A
+    name (satisfied by any executable of that name on PATH) is not modelled."""
+    parsed = parse_request(request, query.cwd)
     if parsed.kind == DEFAULT:
         return True
+    if parsed.kind in (VERSION, IMPLEMENTATION):
+        return parsed.version.matches(release)
+    executable = environment_python(environment)
+    if executable is None or not os.path.islink(executable):
+        raise UndecidableError(f"whether {environment} satisfies {request!r} is not modelled")
     if parsed.kind == FILE:
-        executable = environment_python(environment)
-        if executable is None or not os.path.islink(executable):
-            raise UndecidableError(f"whether {environment} satisfies {request!r} is not modelled")
-        return os.path.exists(parsed.path) and os.path.samefile(parsed.path, executable)
-    if parsed.kind not in (VERSION, IMPLEMENTATION):
-        raise UndecidableError(f"whether the project environment satisfies the request "
-                               f"{request!r} (a folder or a name) is not modelled")
-    return parsed.version.matches(release)
+        return _same_file(parsed.path, executable)
+    if parsed.kind == DIRECTORY:
+        return _same_file(parsed.path, environment) or (
+            query.uv_version >= DIRECTORY_SAME_EXECUTABLE
+            and _same_file(_python_in(parsed.path), executable))
+    raise UndecidableError(f"whether {environment} satisfies the Python request {request!r} "
+                           "(a name) is not modelled")
+
+
+def _same_file(first: str, second: str) -> bool:
+    return os.path.exists(first) and os.path.exists(second) and os.path.samefile(first, second)
+
+
+def _python_in(folder: str) -> str:
+    """``virtualenv_python_executable``: ``bin/python3`` when it is there, else ``bin/python``."""
+    python3 = os.path.join(folder, "bin", "python3")
+    return python3 if os.path.lexists(python3) else os.path.join(folder, "bin", "python")
 
 
 def _within(requires_python: str, release: tuple[int, int, int]) -> bool:

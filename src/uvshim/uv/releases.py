@@ -100,6 +100,9 @@ PYVENV_VERSION_CHECKED = Version("0.7.0")
 # ... and keeps any valid one, compatible or not, with ``--no-sync`` (#13287). Both
 # in ``discovery/kept_environment.py``, checked by tests/integration/test_discovery_differential.py.
 NO_SYNC_KEEPS_ENVIRONMENT = Version("0.7.3")
+# ``--python <folder>`` is satisfied by an environment whose executable is the folder's, not only
+# by the environment at that folder (#11290; ``discovery/kept_environment.py``).
+DIRECTORY_SAME_EXECUTABLE = Version("0.5.31")
 # A project environment ``.venv`` may be a file naming the environment's folder (#20022): not
 # modelled.
 ENVIRONMENT_PATH_FILE = Version("0.11.31")
