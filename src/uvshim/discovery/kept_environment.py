@@ -85,7 +85,8 @@ def _release(interpreter: InterpreterIdentity) -> tuple[int, int, int]:
 
 def _recorded_differs(environment: str, release: tuple[int, int, int]) -> bool:
     """``get_pyvenv_version_conflict``: ``version``/``version_info`` against the release, to
-    as many parts as recorded (two or three); a record uv cannot read is no conflict."""
+    as many parts as recorded (two or three); none recorded is no conflict. Other forms (the
+    ``virtualenv`` package writes ``3.11.7.final.0``) are not modelled."""
     cfg = read_pyvenv_cfg(os.path.join(environment, "pyvenv.cfg")) or {}
     records = {cfg[key] for key in ("version", "version_info") if key in cfg}
     if len(records) > 1:
