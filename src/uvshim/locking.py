@@ -95,14 +95,16 @@ def lock_or_done(bucket: str, timeout: float, done: Callable[[], bool]) -> int |
     fd = open_lock(bucket, create=True)
     assert fd is not None  # noqa: S101  -- create=True never returns None
     try:
-        got = _wait_exclusive(fd, time.monotonic() + timeout, done)
+        outcome = _wait_exclusive(fd, time.monotonic() + timeout, done)
     except BaseException:
         _close_quietly(fd)
         raise
-    if got:
+    if outcome == _LOCKED:
         return fd
     os.close(fd)
-    if done():
+    if outcome == _DONE:
+        # Not asked again: another uv may be replacing its link right now, and what was
+        # seen is what counts; the caller runs uv, which finds or makes the environment.
         return None
     raise LockTimeoutError(timeout_message(timeout, bucket))
 
@@ -111,13 +113,19 @@ def timeout_message(timeout: float, bucket: str) -> str:
     return f"timed out after {timeout:g}s waiting for the lock in {bucket}"
 
 
-def _wait_exclusive(fd: int, deadline: float, done: Callable[[], bool]) -> bool:
-    """True once the lock is ours; False when ``done()`` holds or the deadline passes."""
+_LOCKED, _DONE, _TIMED_OUT = "locked", "done", "timed out"
+
+
+def _wait_exclusive(fd: int, deadline: float, done: Callable[[], bool]) -> str:
+    """``_LOCKED`` once the lock is ours; ``_DONE`` when ``done()`` holds first; else
+    ``_TIMED_OUT`` at the deadline."""
     while not try_lock(fd, exclusive=True):
-        if done() or time.monotonic() >= deadline:
-            return False
+        if done():
+            return _DONE
+        if time.monotonic() >= deadline:
+            return _TIMED_OUT
         _sleep()
-    return True
+    return _LOCKED
 
 
 def wait_while_rebuilding(bucket: str, timeout: float) -> None:

@@ -115,10 +115,6 @@ def test_parallel_shims_rebuild_once(sandbox: Sandbox, tool_wheels: Path, launch
     prefix = sandbox.root / "prefix"
     bindir = make_prefix(prefix, PYTHONS[0], LAYOUT)
     sandbox.path_dirs = [launchers, bindir, real]
-    # One rebuild, not the wait's bound, is under test (test_faults.py has the timeout): with
-    # the other worker building container images, one rebuild among the sixteen processes took
-    # longer than the default 30 s once in CI, and the waiters ran uv with --no-cache.
-    sandbox.extra_env["UVSHIM_LOCK_TIMEOUT"] = "120"
     argv = [str(launchers / "uvx"), "--offline", "--find-links", str(tool_wheels), "shimcheck"]
     first = sandbox.run(argv)
     assert first.stdout.startswith(f"shimcheck {PYTHONS[0]} "), first.stderr

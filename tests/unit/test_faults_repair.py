@@ -207,6 +207,15 @@ def test_waiters_stop_waiting_when_the_entries_are_fresh_again(tmp_path: Path) -
         assert lock_or_done(str(tmp_path), SAFETY_S, lambda: True) is None
 
 
+def test_fresh_entries_seen_once_end_the_wait_without_a_timeout(tmp_path: Path) -> None:
+    """A waiter that saw the entries relinked is done, even if they are gone again when it
+    looks once more (another uv replacing its link): no "timed out" that never happened, which
+    made parallel shims fall back to --no-cache in tests/integration/test_concurrency.py."""
+    answers = iter([True])
+    with held_elsewhere(tmp_path / LOCK_NAME):
+        assert lock_or_done(str(tmp_path), SAFETY_S, lambda: next(answers, False)) is None
+
+
 def test_non_stale_runs_wait_for_a_rebuild_until_a_new_link(tmp_path: Path) -> None:
     bucket = tmp_path / "bucket"
     bucket.mkdir()
