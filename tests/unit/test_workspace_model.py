@@ -143,3 +143,15 @@ def test_a_member_folder_of_files_git_ignores(tmp_path: Path, ignored: bool,
         else:
             with pytest.raises(UvRefusesError):
                 find_project(str(folder), {}, Version(release))
+
+
+def test_an_ignore_file_matters_only_for_a_folder_holding_something(tmp_path: Path) -> None:
+    """An ``.ignore`` above (a ripgrep user's, at the checkout's root): an empty member folder
+    is still skipped, one holding a file cannot be decided."""
+    folder = workspace(tmp_path, ROOT)
+    write(tmp_path / ".ignore", "*.log\n")
+    (tmp_path / "packages" / "c").mkdir()
+    assert find_project(str(folder), {}, NEWEST_KNOWN) is not None
+    write(tmp_path / "packages" / "c" / "notes.txt", "")
+    with pytest.raises(UndecidableError, match="ignore crate's own rules"):
+        find_project(str(folder), {}, NEWEST_KNOWN)

@@ -162,7 +162,10 @@ def _refuse_member_without_pyproject(member: str, uv_version: Version) -> None:
         raise UvRefusesError(f"the workspace member {member} has no {PYPROJECT}, which uv "
                              f"{uv_version} refuses")
     entries = _entries_below(member, folders=uv_version < MEMBER_WITHOUT_FILES_SKIPPED)
-    if entries and _in_git_repository(member):
+    if not entries:
+        return
+    _refuse_ignore_files(member, entries)
+    if _in_git_repository(member):
         ignored = git_ignored(member, entries)
         entries = [path for path in entries if path not in ignored]
     if entries:
@@ -170,18 +173,22 @@ def _refuse_member_without_pyproject(member: str, uv_version: Version) -> None:
 
 
 def _entries_below(folder: str, *, folders: bool) -> list[str]:
-    """The paths below ``folder`` (links not followed), files only unless ``folders``; an
-    ``.ignore`` file at or above the folder, or below it, raises ``UndecidableError``."""
+    """The paths below ``folder`` (links not followed), files only unless ``folders``."""
     found = []
     for parent, names, files in os.walk(folder):
-        if ".ignore" in files:
-            raise UndecidableError(f"{parent}/.ignore: the ignore crate's own rules are not "
-                                   "modelled")
         found += [os.path.join(parent, name) for name in (*files, *(names if folders else ()))]
-    if any(os.path.lexists(os.path.join(above, ".ignore")) for above in ancestors(folder)):
-        raise UndecidableError(f"an .ignore file above {folder}: the ignore crate's own rules "
-                               "are not modelled")
     return found
+
+
+def _refuse_ignore_files(member: str, entries: list[str]) -> None:
+    """An ``.ignore`` file at or above ``member``, or among what it holds: the ignore crate's
+    own rules, which git does not read."""
+    below = [path for path in entries if os.path.basename(path) == ".ignore"]
+    above = [os.path.join(folder, ".ignore") for folder in ancestors(member)
+             if os.path.lexists(os.path.join(folder, ".ignore"))]
+    if below or above:
+        raise UndecidableError(f"{(below or above)[0]}: the ignore crate's own rules are not "
+                               "modelled")
 
 
 def _in_git_repository(member: str) -> bool:
