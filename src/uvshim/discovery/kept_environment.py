@@ -33,6 +33,7 @@ from uvshim.discovery.request import (
     IMPLEMENTATION,
     VERSION,
     parse_request,
+    requires_python_contains,
     split_version,
 )
 from uvshim.discovery.search import environment_allowed
@@ -65,7 +66,8 @@ def keeps_environment(query: DiscoveryQuery, environment: str, interpreter: Inte
         return False
     if request is not None and not _satisfies(request, release, environment, query):
         return False
-    if requires_python is not None and not _within(requires_python, release):
+    if requires_python is not None \
+            and not requires_python_contains(requires_python, ".".join(map(str, release))):
         return False
     return uv < NEARBY_ENVIRONMENT_JUDGED or environment_allowed(query, interpreter)
 
@@ -135,13 +137,3 @@ def _python_in(folder: str) -> str:
     """``virtualenv_python_executable``: ``bin/python3`` when it is there, else ``bin/python``."""
     python3 = os.path.join(folder, "bin", "python3")
     return python3 if os.path.lexists(python3) else os.path.join(folder, "bin", "python")
-
-
-def _within(requires_python: str, release: tuple[int, int, int]) -> bool:
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
-
-    try:
-        return SpecifierSet(requires_python).contains(".".join(map(str, release)),
-                                                      prereleases=True)
-    except InvalidSpecifier:
-        raise UndecidableError(f"requires-python {requires_python!r} cannot be read") from None

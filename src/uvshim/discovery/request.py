@@ -144,6 +144,17 @@ def _range_request(text: str) -> VersionRequest:
     return VersionRequest("range", specifiers=str(specifiers))
 
 
+def requires_python_contains(requires_python: str, version: str) -> bool:
+    """Whether ``version`` (``3.12`` or ``3.12.1``) is in a ``requires-python``; pre-releases
+    count, as uv's ``RequiresPython::contains``. Unreadable specifiers are undecidable."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
+
+    try:
+        return SpecifierSet(requires_python).contains(version, prereleases=True)
+    except InvalidSpecifier:
+        raise UndecidableError(f"requires-python {requires_python!r} cannot be read") from None
+
+
 def parse_request(value: str, cwd: str) -> PythonRequest:
     """``PythonRequest::parse``: versions, ``cpython[@]X``, paths, download keys, names."""
     lowered = value.lower()

@@ -39,7 +39,12 @@ from uvshim.discovery.project import (
     follow_to_landmark,
 )
 from uvshim.discovery.query import RequestedPython
-from uvshim.discovery.request import DEFAULT, PythonRequest, parse_request
+from uvshim.discovery.request import (
+    DEFAULT,
+    PythonRequest,
+    parse_request,
+    requires_python_contains,
+)
 from uvshim.discovery.search import InterpreterChoice, find_interpreter
 from uvshim.discovery.shim_resolution import ancestors
 from uvshim.discovery.tool_request import explicit_request
@@ -355,12 +360,7 @@ def _pin_fits(text: str | None, requires_python: str | None) -> bool:
         return True
     if not all(part.isdigit() for part in text.split(".")):
         return True
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet  # noqa: PLC0415
-
-    try:
-        return SpecifierSet(requires_python).contains(text, prereleases=True)
-    except InvalidSpecifier:
-        raise UndecidableError(f"requires-python {requires_python!r} cannot be read") from None
+    return requires_python_contains(requires_python, text)
 
 
 def _discover(query: DiscoveryQuery, asked: _Asked | None, *,
